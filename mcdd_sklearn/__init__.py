@@ -1,3 +1,11 @@
-"""Deep Multi-Class Data Description (Deep-MCDD) for scikit-learn."""
+"""Deep Multi-Class Data Description (Deep-MCDD) for scikit-learn.
+
+:class:`MCDDClassifier` classifies tabular data and scores how far each row
+lies from all the classes it was trained on (out-of-distribution detection).
+"""
+
+from .classifier import MCDDClassifier
 
 __version__ = "0.1.0.dev0"
+
+__all__ = ["MCDDClassifier", "__version__"]

@@ -1,0 +1,566 @@
+"""The scikit-learn estimator for Deep Multi-Class Data Description."""
+
+import copy
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import Dataset
+from skorch.helper import predefined_split
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .loss import MCDDLoss
+from ._net import ArrayBatchIterator, StopOnNonFiniteLoss
+from .modules import MCDDModule, MLPFeatureExtractor
+
+__all__ = ["MCDDClassifier"]
+
+# Number of gradient updates that the "auto" training budget aims for; see
+# ``_auto_max_epochs`` for how the number of epochs follows from it.
+AUTO_TARGET_UPDATES = 3000
+AUTO_MIN_EPOCHS = 10
+AUTO_MAX_EPOCHS = 200
+
+
+def _auto_max_epochs(n_samples, batch_size):
+    """Return the number of epochs of the ``max_epochs="auto"`` budget.
+
+    A fixed number of epochs gives a small table far fewer gradient updates
+    than a large one, so small tables undertrain. The budget aims for
+    ``AUTO_TARGET_UPDATES`` updates, kept between ``AUTO_MIN_EPOCHS`` and
+    ``AUTO_MAX_EPOCHS`` epochs.
+    """
+    batches_per_epoch = max(1, -(-n_samples // batch_size))
+    n_epochs = -(-AUTO_TARGET_UPDATES // batches_per_epoch)
+    return int(min(AUTO_MAX_EPOCHS, max(AUTO_MIN_EPOCHS, n_epochs)))
+
+
+def _check_numeric_columns(X):
+    """Raise a ValueError naming the non-numeric columns of a DataFrame."""
+    if not isinstance(X, pd.DataFrame):
+        return
+    bad = [
+        str(name)
+        for name, dtype in X.dtypes.items()
+        if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))
+    ]
+    if bad:
+        raise ValueError(
+            f"MCDDClassifier needs numeric features, but the columns {bad} are "
+            "not numeric. Encode them first, for example with "
+            "sklearn.compose.ColumnTransformer and OneHotEncoder or "
+            "OrdinalEncoder in a Pipeline."
+        )
+
+
+class MCDDClassifier(ClassifierMixin, BaseEstimator):
+    """Deep Multi-Class Data Description classifier with an OOD score.
+
+    A network f maps each row x to a latent vector of size d. Each class k
+    has a learnable center mu_k, log-scale s_k and bias b_k; with
+    sigma_k = exp(relu(s_k)) the distance of x to class k is
+
+    .. math::
+
+        D_k(x) = \\frac{\\lVert f(x) - \\mu_k \\rVert^2}{2 \\sigma_k^2} + d \\log \\sigma_k .
+
+    Training minimises ``reg_lambda * mean(D_y(x)) + cross_entropy(-D(x) + b, y)``
+    with Adam. The predicted class is ``argmax_k(-D_k(x) + b_k)``, and the
+    out-of-distribution (OOD) score is ``min_k D_k(x)``, without the bias.
+
+    The estimator builds a skorch ``NeuralNet`` in ``fit`` and keeps it as
+    ``net_``, so its ``history_``, callbacks and device handling are skorch's.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(128, 128)
+        Widths of the hidden layers of the default MLP feature extractor.
+        Ignored when ``feature_extractor`` is given.
+    latent_dim : int, default=128
+        Size d of the latent vector of the default MLP. Ignored when
+        ``feature_extractor`` is given (d is then read from its output).
+    reg_lambda : float, default=1.0
+        Weight of the pull term ``mean(D_y(x))`` in the loss. Larger values
+        make the classes more compact around their centers.
+    learning_rate : float, default=1e-3
+        Learning rate of the optimizer.
+    batch_size : int, default=200
+        Rows per mini-batch, for training and for scoring.
+    max_epochs : int or "auto", default="auto"
+        Number of passes over the training data. ``"auto"`` aims for about
+        3,000 gradient updates, kept between 10 and 200 epochs, so that small
+        tables are not undertrained and large ones do not take needlessly
+        long. With ``early_stopping=True`` it is the upper bound.
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the training rows and
+        stop when the validation loss has not improved for
+        ``n_iter_no_change`` epochs, restoring the best weights. The
+        validation loss often bottoms out before accuracy and OOD separation
+        do, so this is off by default.
+    validation_fraction : float, default=0.1
+        Fraction of the training rows held out (stratified) for early
+        stopping. Only used when ``early_stopping=True``.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+        Optimizer class, called with the parameters and ``lr=learning_rate``.
+    feature_extractor : torch.nn.Module, class or None, default=None
+        A custom network f mapping a float32 batch of shape
+        (batch, n_features) to latent vectors of shape (batch, d), for example
+        a CNN that reshapes its input to images. A module instance is
+        deep-copied at each ``fit``, so the object passed in is never trained
+        in place; a class (or any callable without arguments) is called once
+        per ``fit``. None uses :class:`~mcdd_sklearn.modules.MLPFeatureExtractor`.
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks, added to the ones the estimator sets up.
+        They are deep-copied at each ``fit``.
+    device : str, default="cpu"
+        Torch device to train and score on, e.g. ``"cuda"``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and the validation split.
+        The same integer gives identical results on the CPU. torch's global
+        random state is restored after ``fit``.
+    verbose : int, default=0
+        0 is silent; 1 or more prints skorch's per-epoch table.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels seen in ``fit``, in sorted order.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X, when X was a DataFrame with string column names.
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the
+        :class:`~mcdd_sklearn.modules.MCDDModule`.
+    history_ : skorch.History
+        Per-epoch training history (``train_loss``, ``valid_loss``, ``dur``).
+    n_epochs_ : int
+        Number of epochs actually run.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : A classifier without an OOD score.
+    sklearn.ensemble.IsolationForest : An unsupervised outlier detector.
+
+    Notes
+    -----
+    **Score directions.** ``decision_function`` returns the OOD score
+    ``min_k D_k(x)``: the higher, the more out-of-distribution, as in PyOD.
+    ``score_samples`` returns its negative: the higher, the more typical, as
+    in scikit-learn's outlier detectors such as ``IsolationForest``.
+
+    **Pitfall with binary scorers.** scikit-learn calls ``decision_function``
+    before ``predict_proba`` wherever a classifier has both: the ``"roc_auc"``
+    and ``"average_precision"`` scorers on a binary task and
+    ``CalibratedClassifierCV``. Here they would receive the OOD score
+    instead of a class score and report wrong values. Use
+    ``make_scorer(roc_auc_score, response_method="predict_proba")`` (or
+    ``"roc_auc_ovr"``, which uses ``predict_proba``), and pass
+    ``method="sigmoid"`` calibration a wrapper that exposes only
+    ``predict_proba``; :meth:`class_scores` returns ``-D(x) + b`` when a
+    class score is needed.
+
+    Inputs are converted to float32 at the boundary. Features should be on
+    comparable scales: put a ``StandardScaler`` in front of the classifier.
+
+    References
+    ----------
+    D. Lee, S. Yu and H. Yu, "Multi-Class Data Description for
+    Out-of-distribution Detection", KDD 2020.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_wine
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from mcdd_sklearn import MCDDClassifier
+    >>> X, y = load_wine(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), MCDDClassifier(random_state=0))
+    >>> clf.fit(X, y).score(X, y) > 0.95
+    True
+    >>> clf.decision_function(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like"],
+        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "reg_lambda": [Interval(numbers.Real, 0, None, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_epochs": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "optimizer": [type],
+        "feature_extractor": [None, HasMethods("forward"), callable],
+        "callbacks": [None, list],
+        "device": [str, HasMethods("type")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(128, 128),
+        latent_dim=128,
+        reg_lambda=1.0,
+        learning_rate=1e-3,
+        batch_size=200,
+        max_epochs="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        optimizer=torch.optim.Adam,
+        feature_extractor=None,
+        callbacks=None,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.latent_dim = latent_dim
+        self.reg_lambda = reg_lambda
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.optimizer = optimizer
+        self.feature_extractor = feature_extractor
+        self.callbacks = callbacks
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the network and the class centers on (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric training data; a pandas DataFrame sets
+            ``feature_names_in_``.
+        y : array-like of shape (n_samples,)
+            Class labels of any type (ints, strings, ...).
+
+        Returns
+        -------
+        self : MCDDClassifier
+            The fitted estimator.
+        """
+        _check_numeric_columns(X)
+        X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
+        check_classification_targets(y)
+        self._label_encoder = LabelEncoder().fit(y)
+        self.classes_ = self._label_encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "MCDDClassifier needs samples of at least 2 classes, but y "
+                f"contains only one class: {self.classes_[0]!r}. Deep-MCDD "
+                "learns a center per class; for one class, use a one-class "
+                "detector such as sklearn.svm.OneClassSVM."
+            )
+        y_encoded = self._label_encoder.transform(y).astype(np.int64)
+
+        device = torch.device(self.device)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} was requested, but torch reports no "
+                "CUDA device. Use device='cpu' or install a CUDA build of torch."
+            )
+
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        fork_devices = [device] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=fork_devices):
+            torch.manual_seed(seed)
+            self.net_ = self._build_net(X, y_encoded, seed)
+            self.net_.fit(*self._training_data(X, y_encoded, seed))
+
+        self.history_ = self.net_.history
+        self.n_epochs_ = len(self.history_)
+        return self
+
+    def _resolve_max_epochs(self, n_samples):
+        if self.max_epochs == "auto":
+            return _auto_max_epochs(n_samples, self.batch_size)
+        return self.max_epochs
+
+    def _make_feature_extractor(self, n_features):
+        extractor = self.feature_extractor
+        if extractor is None:
+            module = MLPFeatureExtractor(
+                n_features, tuple(self.hidden_layer_sizes), self.latent_dim
+            )
+            return module, self.latent_dim
+        if isinstance(extractor, torch.nn.Module):
+            module = copy.deepcopy(extractor)
+        else:
+            module = extractor()
+            if not isinstance(module, torch.nn.Module):
+                raise TypeError(
+                    "feature_extractor must be a torch.nn.Module, a Module class "
+                    f"or a callable returning a Module; calling it returned "
+                    f"{type(module).__name__}."
+                )
+        return module, None
+
+    def _infer_latent_dim(self, module, X):
+        probe = torch.as_tensor(X[:2], dtype=torch.float32)
+        was_training = module.training
+        module.eval()
+        try:
+            with torch.no_grad():
+                latent = module(probe)
+        except Exception as exc:
+            raise ValueError(
+                "The feature_extractor failed on a batch of shape "
+                f"{tuple(probe.shape)} (float32). It must accept input of shape "
+                "(batch, n_features) and return latent vectors of shape "
+                f"(batch, d). The error was: {exc}"
+            ) from exc
+        finally:
+            module.train(was_training)
+        if latent.ndim != 2 or latent.shape[0] != probe.shape[0]:
+            raise ValueError(
+                "The feature_extractor must return a 2-D tensor of shape "
+                f"(batch, d); for an input of shape {tuple(probe.shape)} it "
+                f"returned shape {tuple(latent.shape)}. Flatten its output."
+            )
+        return int(latent.shape[1])
+
+    def _build_net(self, X, y_encoded, seed):
+        extractor, latent_dim = self._make_feature_extractor(X.shape[1])
+        if latent_dim is None:
+            latent_dim = self._infer_latent_dim(extractor, X)
+        module = MCDDModule(extractor, len(self.classes_), latent_dim)
+
+        callbacks = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        load_best=True,
+                        sink=print if self.verbose else _silent,
+                    ),
+                )
+            )
+        for i, callback in enumerate(copy.deepcopy(self.callbacks or [])):
+            if isinstance(callback, tuple):
+                callbacks.append(callback)
+            else:
+                callbacks.append((f"user_callback_{i}", callback))
+
+        return NeuralNet(
+            module=module,
+            criterion=MCDDLoss,
+            criterion__reg_lambda=self.reg_lambda,
+            optimizer=self.optimizer,
+            lr=self.learning_rate,
+            max_epochs=self._resolve_max_epochs(len(y_encoded)),
+            batch_size=self.batch_size,
+            iterator_train=ArrayBatchIterator,
+            iterator_train__shuffle=True,
+            iterator_valid=ArrayBatchIterator,
+            train_split=None,
+            callbacks=callbacks,
+            device=self.device,
+            verbose=self.verbose,
+        )
+
+    def _training_data(self, X, y_encoded, seed):
+        """Return ``(X, y)`` for ``net_.fit`` and set up the validation split."""
+        X = torch.as_tensor(X, dtype=torch.float32)
+        y = torch.as_tensor(y_encoded)
+        if not self.early_stopping:
+            return X, y
+
+        counts = np.bincount(y_encoded)
+        stratify = y_encoded if counts.min() >= 2 else None
+        if stratify is None:
+            warnings.warn(
+                "A class has fewer than 2 training samples, so the validation "
+                "split for early stopping is not stratified.",
+                UserWarning,
+            )
+        train_rows, valid_rows = train_test_split(
+            np.arange(len(y_encoded)),
+            test_size=self.validation_fraction,
+            stratify=stratify,
+            random_state=seed,
+        )
+        valid_rows = torch.as_tensor(valid_rows)
+        train_rows = torch.as_tensor(train_rows)
+        self.net_.set_params(
+            train_split=predefined_split(Dataset(X[valid_rows], y[valid_rows]))
+        )
+        return X[train_rows], y[train_rows]
+
+    # -------------------------------------------------------------- scoring
+
+    def _forward_reduce(self, X, reduce):
+        """Apply ``reduce(distances, logits)`` to each batch of X and stack the results.
+
+        One forward pass per batch serves every output a method needs, and
+        only the reduced per-batch results are kept, so memory does not grow
+        with an (n_samples, n_classes) intermediate beyond what is returned.
+        """
+        check_is_fitted(self)
+        _check_numeric_columns(X)
+        X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
+        results = [
+            reduce(distances, logits)
+            for distances, logits in self.net_.forward_iter(X, training=False)
+        ]
+        if isinstance(results[0], tuple):
+            return tuple(torch.cat(parts).numpy() for parts in zip(*results))
+        return torch.cat(results).numpy()
+
+    def class_distances(self, X):
+        """Compute the distance D_k(x) of each row to each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_classes)
+            D_k(x), columns in the order of ``classes_``. The lower, the
+            closer x lies to class k.
+        """
+        return self._forward_reduce(X, lambda d, logits: d).astype(np.float64)
+
+    def class_scores(self, X):
+        """Compute the class logits -D_k(x) + b_k.
+
+        Use these where a class score is needed and ``decision_function``
+        (the OOD score) is not it, e.g. for a binary ROC AUC.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes)
+            The higher, the more likely the class; columns in the order of
+            ``classes_``.
+        """
+        return self._forward_reduce(X, lambda d, logits: logits).astype(np.float64)
+
+    def predict(self, X):
+        """Predict the class of each row: ``argmax_k(-D_k(x) + b_k)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels of the same type as the ``y`` given to ``fit``.
+        """
+        indices = self._forward_reduce(X, lambda d, logits: logits.argmax(dim=1))
+        return self.classes_[indices]
+
+    def predict_proba(self, X):
+        """Compute class probabilities, the softmax of the logits ``-D(x) + b``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; each row sums to 1.
+        """
+        proba = self._forward_reduce(
+            X, lambda d, logits: torch.softmax(logits.double(), dim=1)
+        )
+        return proba
+
+    def predict_log_proba(self, X):
+        """Compute the log of the class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return self._forward_reduce(
+            X, lambda d, logits: torch.log_softmax(logits.double(), dim=1)
+        )
+
+    def decision_function(self, X):
+        """Compute the OOD score ``min_k D_k(x)`` of each row.
+
+        This is not a class score: see the Notes of the class docstring for
+        the scorers that expect one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ood_score : ndarray of shape (n_samples,)
+            The distance to the closest class, without the bias. The higher,
+            the more out-of-distribution (PyOD's direction).
+        """
+        scores = self._forward_reduce(X, lambda d, logits: d.min(dim=1).values)
+        return scores.astype(np.float64)
+
+    def score_samples(self, X):
+        """Compute the typicality ``-min_k D_k(x)`` of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            The negated OOD score. The higher, the more typical of the
+            training classes (scikit-learn's direction for outlier detectors).
+        """
+        return -self.decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.classifier_tags.multi_label = False
+        return tags
+
+
+def _silent(*args, **kwargs):
+    """Swallow skorch's messages when verbose is 0."""
