@@ -76,7 +76,11 @@ class ArrayBatchIterator:
                 rows = slice(start, start + self.batch_size)
             else:
                 rows = order[start : start + self.batch_size]
-            Xi = torch.as_tensor(X[rows], dtype=torch.float32)
+            Xi = X[rows]
+            if isinstance(Xi, np.ndarray):
+                # torch cannot wrap read-only arrays (e.g. DataFrame values) safely.
+                Xi = np.require(Xi, dtype=np.float32, requirements="W")
+            Xi = torch.as_tensor(Xi, dtype=torch.float32)
             yi = None if y is None else torch.as_tensor(y[rows])
             yield Xi, yi
 

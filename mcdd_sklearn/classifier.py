@@ -394,7 +394,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
 
     def _training_data(self, X, y_encoded, seed):
         """Return ``(X, y)`` for ``net_.fit`` and set up the validation split."""
-        X = torch.as_tensor(X, dtype=torch.float32)
+        X = torch.tensor(X, dtype=torch.float32)
         y = torch.as_tensor(y_encoded)
         if not self.early_stopping:
             return X, y
@@ -426,19 +426,27 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         """Apply ``reduce(distances, logits)`` to each batch of X and stack the results.
 
         One forward pass per batch serves every output a method needs, and
-        only the reduced per-batch results are kept, so memory does not grow
-        with an (n_samples, n_classes) intermediate beyond what is returned.
+        only the reduced per-batch results are kept. The forward pass runs on
+        a float64 copy of the trained module, so that a row's outputs do not
+        depend on which other rows share its batch (float32 matrix products
+        differ in the last digits with the batch shape).
         """
         check_is_fitted(self)
         _check_numeric_columns(X)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
-        results = [
-            reduce(distances, logits)
-            for distances, logits in self.net_.forward_iter(X, training=False)
-        ]
+
+        module = copy.deepcopy(self.net_.module_).double().eval()
+        device = self.net_.device
+        iterator = self.net_.get_iterator(self.net_.get_dataset(X), training=False)
+        results = []
+        with torch.no_grad():
+            for Xi, _ in iterator:
+                distances, logits = module(Xi.to(device, torch.float64))
+                results.append(reduce(distances, logits))
+
         if isinstance(results[0], tuple):
-            return tuple(torch.cat(parts).numpy() for parts in zip(*results))
-        return torch.cat(results).numpy()
+            return tuple(torch.cat(parts).cpu().numpy() for parts in zip(*results))
+        return torch.cat(results).cpu().numpy()
 
     def class_distances(self, X):
         """Compute the distance D_k(x) of each row to each class.
@@ -453,7 +461,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             D_k(x), columns in the order of ``classes_``. The lower, the
             closer x lies to class k.
         """
-        return self._forward_reduce(X, lambda d, logits: d).astype(np.float64)
+        return self._forward_reduce(X, lambda d, logits: d)
 
     def class_scores(self, X):
         """Compute the class logits -D_k(x) + b_k.
@@ -471,7 +479,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             The higher, the more likely the class; columns in the order of
             ``classes_``.
         """
-        return self._forward_reduce(X, lambda d, logits: logits).astype(np.float64)
+        return self._forward_reduce(X, lambda d, logits: logits)
 
     def predict(self, X):
         """Predict the class of each row: ``argmax_k(-D_k(x) + b_k)``.
@@ -501,7 +509,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             Columns in the order of ``classes_``; each row sums to 1.
         """
         proba = self._forward_reduce(
-            X, lambda d, logits: torch.softmax(logits.double(), dim=1)
+            X, lambda d, logits: torch.softmax(logits, dim=1)
         )
         return proba
 
@@ -518,7 +526,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             Columns in the order of ``classes_``.
         """
         return self._forward_reduce(
-            X, lambda d, logits: torch.log_softmax(logits.double(), dim=1)
+            X, lambda d, logits: torch.log_softmax(logits, dim=1)
         )
 
     def decision_function(self, X):
@@ -537,8 +545,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             The distance to the closest class, without the bias. The higher,
             the more out-of-distribution (PyOD's direction).
         """
-        scores = self._forward_reduce(X, lambda d, logits: d.min(dim=1).values)
-        return scores.astype(np.float64)
+        return self._forward_reduce(X, lambda d, logits: d.min(dim=1).values)
 
     def score_samples(self, X):
         """Compute the typicality ``-min_k D_k(x)`` of each row.
