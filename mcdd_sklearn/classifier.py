@@ -64,6 +64,18 @@ def _check_numeric_columns(X):
         )
 
 
+def _check_float32_range(X):
+    """Raise a ValueError for finite float64 values that overflow float32."""
+    if X.dtype == np.float64 and X.size:
+        largest = np.abs(X).max()
+        if largest > np.finfo(np.float32).max:
+            raise ValueError(
+                f"Input X contains the value {largest:.3g}, which is too large "
+                "for float32, the precision the network computes in. Scale the "
+                "features, for example with a StandardScaler."
+            )
+
+
 class MCDDClassifier(ClassifierMixin, BaseEstimator):
     """Deep Multi-Class Data Description classifier with an OOD score.
 
@@ -272,13 +284,14 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         """
         _check_numeric_columns(X)
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
+        _check_float32_range(X)
         check_classification_targets(y)
         self._label_encoder = LabelEncoder().fit(y)
         self.classes_ = self._label_encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
                 "MCDDClassifier needs samples of at least 2 classes, but y "
-                f"contains only one class: {self.classes_[0]!r}. Deep-MCDD "
+                f"contains only one class: {self.classes_.tolist()[0]!r}. Deep-MCDD "
                 "learns a center per class; for one class, use a one-class "
                 "detector such as sklearn.svm.OneClassSVM."
             )
@@ -434,6 +447,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         _check_numeric_columns(X)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
+        _check_float32_range(X)
 
         module = copy.deepcopy(self.net_.module_).double().eval()
         device = self.net_.device
