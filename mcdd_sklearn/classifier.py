@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .loss import MCDDLoss
 from ._net import ArrayBatchIterator, StopOnNonFiniteLoss
+from ._progress import progress_callbacks
 from .modules import MCDDModule, MLPFeatureExtractor
 
 __all__ = ["MCDDClassifier"]
@@ -144,7 +145,12 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         The same integer gives identical results on the CPU. torch's global
         random state is restored after ``fit``.
     verbose : int, default=0
-        0 is silent; 1 or more prints skorch's per-epoch table.
+        0 is silent. 1 prints skorch's per-epoch table: training loss,
+        validation loss (with ``early_stopping=True``), their pull term
+        ``mean(D_y(x))`` and push term (the cross-entropy), and the epoch
+        duration in seconds. 2 or more also shows a tqdm progress bar over
+        the batches of each epoch. The pull and push terms are recorded in
+        ``history_`` only when ``verbose`` is at least 1.
 
     Attributes
     ----------
@@ -370,6 +376,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         module = MCDDModule(extractor, len(self.classes_), latent_dim)
 
         callbacks = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
+        callbacks.extend(progress_callbacks(self.verbose))
         if self.early_stopping:
             callbacks.append(
                 (
