@@ -5,9 +5,16 @@ lies from all the classes it was trained on (out-of-distribution detection).
 """
 
 from . import metrics
+from ._persistence import IncompatibleVersionError
 from .classifier import MCDDClassifier
 from .wrappers import PredictProbaOnly
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MCDDClassifier", "PredictProbaOnly", "metrics", "__version__"]
+__all__ = [
+    "IncompatibleVersionError",
+    "MCDDClassifier",
+    "PredictProbaOnly",
+    "metrics",
+    "__version__",
+]

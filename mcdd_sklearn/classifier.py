@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .loss import MCDDLoss
 from ._net import ArrayBatchIterator, StopOnNonFiniteLoss
+from ._persistence import add_version, load_fitted, pop_checked_version, save_fitted
 from ._progress import progress_callbacks
 from .modules import MCDDModule, MLPFeatureExtractor
 
@@ -588,6 +589,74 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.allow_nan = False
         tags.classifier_tags.multi_label = False
         return tags
+
+    # ---------------------------------------------------------- persistence
+
+    def __getstate__(self):
+        # The library version goes into every pickle, so that loading it
+        # into an incompatible version fails instead of scoring wrongly.
+        return add_version(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(pop_checked_version(state))
+
+    def save_params(self, path):
+        """Save the fitted model to a torch file that loads without pickle.
+
+        The file holds the module's ``state_dict``, the fitted attributes
+        (``classes_``, ``n_features_in_``, ``threshold_``, ...), the training
+        history and the library version, all as tensors or plain Python
+        values, so that ``torch.load(path, weights_only=True)`` reads it
+        without running pickled code. Preprocessing steps of a Pipeline are
+        not included.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or file-like object
+            Where to write the file.
+
+        Returns
+        -------
+        self : MCDDClassifier
+            The estimator, unchanged.
+
+        See Also
+        --------
+        load_params : Restore a model saved by this method.
+        """
+        save_fitted(self, path)
+        return self
+
+    def load_params(self, path):
+        """Restore a model saved by :meth:`save_params` into this estimator.
+
+        The estimator must be constructed with the network parameters of the
+        saved model (``hidden_layer_sizes`` and ``latent_dim``, or the same
+        ``feature_extractor``); other parameters may differ. The weights are
+        loaded onto ``device``, so a model trained on a GPU loads on a CPU
+        with ``device="cpu"``.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or file-like object
+            A file written by :meth:`save_params`.
+
+        Returns
+        -------
+        self : MCDDClassifier
+            The estimator, fitted with the saved state.
+
+        Raises
+        ------
+        IncompatibleVersionError
+            If the file was written by another major.minor version of
+            mcdd-sklearn.
+        ValueError
+            If the file is not a ``save_params`` file or the network
+            parameters of the estimator do not match it.
+        """
+        return load_fitted(self, path)
+
 
 
 def _silent(*args, **kwargs):
