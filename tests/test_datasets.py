@@ -24,6 +24,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from mcdd_sklearn import datasets
+from mcdd_sklearn._uci_formats import _SEGMENT_CLASSES
 from mcdd_sklearn.datasets import (
     DATASET_NAMES,
     ChecksumMismatchError,
@@ -461,7 +462,7 @@ def test_shuttle_download_round_trip(tmp_path, monkeypatch, file_server, offline
 
 
 def segmentation_files(X, y, split):
-    names = datasets._SEGMENT_CLASSES
+    names = _SEGMENT_CLASSES
     header = (b";;; header\n\nREGION-CENTROID-COL,REGION-CENTROID-ROW\n\n")
     files = {}
     for part, file_name in enumerate(["segmentation.data", "segmentation.test"]):
