@@ -159,7 +159,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         Class labels seen in ``fit``, in sorted order.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of X, when X was a DataFrame with string column names.
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the

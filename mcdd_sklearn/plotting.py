@@ -637,17 +637,29 @@ def _class_indices(labels, classes):
     return np.array([position[v] for v in labels.tolist()], dtype=np.intp)
 
 
+def _acceptance_radii(threshold, sigmas, latent_dim):
+    """Return the distance from each center at which D_k(x) equals the threshold.
+
+    A class whose offset ``d * log(sigma_k)`` alone exceeds the threshold
+    accepts no row, and its radius is 0.
+    """
+    slack = np.maximum(float(threshold) - latent_dim * np.log(sigmas), 0.0)
+    return sigmas * np.sqrt(2.0 * slack)
+
+
 class LatentSpaceDisplay:
     """2-D view of the latent space: rows, class centers and class radii.
 
     A PCA fitted on the latent vectors f(x) of the ID rows projects rows and
     class centers mu_k to two dimensions. Around each projected center a
-    circle of radius ``n_sigma * sigma_k`` shows the class scale. PCA
-    components are orthonormal, so projected distances are never longer
-    than latent ones, and the circles keep the latent units. When the two
-    components explain little of the variance (see
-    ``explained_variance_ratio``), rows can look closer to a center than
-    they are.
+    circle shows either the class scale, ``n_sigma * sigma_k``, or the
+    acceptance radius of the class: the distance from mu_k at which
+    D_k(x) reaches the OOD threshold t,
+    ``sigma_k * sqrt(2 * (t - d * log(sigma_k)))``. PCA components are
+    orthonormal, so projected distances are never longer than latent ones,
+    and the circles keep the latent units. When the two components explain
+    little of the variance (see ``explained_variance_ratio``), rows can look
+    closer to a center than they are.
 
     Create it with :meth:`from_estimator`. The constructor only stores what
     it is given, so it also draws projections computed elsewhere.
@@ -707,7 +719,16 @@ class LatentSpaceDisplay:
 
     @classmethod
     def from_estimator(
-        cls, estimator, X, y_true=None, *, y=None, n_sigma=DEFAULT_N_SIGMA, ax=None
+        cls,
+        estimator,
+        X,
+        y_true=None,
+        *,
+        y=None,
+        radius="sigma",
+        n_sigma=DEFAULT_N_SIGMA,
+        threshold=None,
+        ax=None,
     ):
         """Project f(X) and the class centers with PCA and plot them.
 
@@ -726,10 +747,19 @@ class LatentSpaceDisplay:
         y : array-like of shape (n_samples,) or None, default=None
             Class labels of the rows (values of ``classes_``) for the colors
             of the ID rows. None colors them by the predicted class.
+        radius : {"sigma", "threshold"}, default="sigma"
+            What the circles show. ``"sigma"``: a radius of
+            ``n_sigma * sigma_k``. ``"threshold"``: the acceptance radius,
+            inside which a latent vector has ``D_k(x) <= threshold``, so
+            rows outside every ball (in the full latent space) are rejected
+            as OOD.
         n_sigma : float, default=2.0
-            Circle radius in units of sigma_k. Under the model's isotropic
-            Gaussian, 2 sigma_k holds about 86% of a class in two
-            dimensions.
+            Circle radius in units of sigma_k, for ``radius="sigma"``. Under
+            the model's isotropic Gaussian, 2 sigma_k contains about 86% of a
+            class in two dimensions.
+        threshold : float or None, default=None
+            OOD-score threshold for ``radius="threshold"``. None uses the
+            ``threshold_`` of the estimator (or of its final step).
         ax : matplotlib Axes or None, default=None
             Axes to draw on. None creates a new figure.
 
@@ -737,8 +767,20 @@ class LatentSpaceDisplay:
         -------
         display : LatentSpaceDisplay
         """
+        if radius not in ("sigma", "threshold"):
+            raise ValueError(
+                f"radius must be 'sigma' or 'threshold', got {radius!r}."
+            )
         if not n_sigma > 0:
             raise ValueError(f"n_sigma must be a positive number, got {n_sigma!r}.")
+        if radius == "threshold" and threshold is None:
+            threshold = _fitted_threshold(estimator)
+            if threshold is None:
+                raise ValueError(
+                    "radius='threshold' needs a threshold, but none was passed "
+                    "and the estimator has no threshold_. Pass threshold=... "
+                    "or use radius='sigma'."
+                )
         latent, centers, sigmas, final = _embed(estimator, X)
         if latent.shape[1] < 2:
             raise ValueError(
@@ -768,7 +810,11 @@ class LatentSpaceDisplay:
         display = cls(
             embedding=pca.transform(latent),
             centers=pca.transform(centers),
-            radii=n_sigma * sigmas,
+            radii=(
+                n_sigma * sigmas
+                if radius == "sigma"
+                else _acceptance_radii(threshold, sigmas, latent.shape[1])
+            ),
             is_ood=is_ood,
             labels=label_indices,
             class_names=[str(c) for c in final.classes_],

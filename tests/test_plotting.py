@@ -240,6 +240,31 @@ def test_latent_display_colors_by_true_class(fitted_wine, wine):
     assert_allclose(display.radii, sigmas, rtol=1e-6)
 
 
+def test_latent_display_acceptance_radius(fitted_wine, wine):
+    """With radius='threshold', a latent vector on the circle has D_k = threshold."""
+    X, _ = wine
+    display = LatentSpaceDisplay.from_estimator(
+        fitted_wine, X, radius="threshold", threshold=70.0
+    )
+    layer = copy.deepcopy(fitted_wine.net_.module_.distance_layer).double()
+    on_circle = layer.centers.detach().clone()
+    on_circle[:, 0] += torch.as_tensor(display.radii)
+    with torch.no_grad():
+        distances = layer(on_circle).numpy()
+    assert_allclose(np.diag(distances), 70.0, rtol=1e-10)
+    for circle, radius in zip(display.circles_, display.radii):
+        assert circle.radius == pytest.approx(radius)
+
+
+def test_latent_display_threshold_radius_needs_threshold(fitted_wine, wine):
+    """radius='threshold' without any threshold raises and names the fix."""
+    X, _ = wine
+    clf = copy.copy(fitted_wine)
+    clf.threshold_ = None
+    with pytest.raises(ValueError, match="radius='threshold' needs a threshold"):
+        LatentSpaceDisplay.from_estimator(clf, X, radius="threshold")
+
+
 def test_latent_display_pipeline(scaled_mcdd, iris):
     """A Pipeline is preprocessed before f(x), and its ID rows center the PCA."""
     X, y = iris
