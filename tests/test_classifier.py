@@ -206,9 +206,11 @@ def test_early_stopping_stops_and_records_validation(wine):
 
 
 def test_auto_epochs_scale_with_table_size():
-    """max_epochs='auto' gives about 3,000 updates, between 10 and 200 epochs."""
+    """max_epochs='auto' gives about 3,000 updates, between 10 and 100 epochs."""
     from mcdd_sklearn.classifier import _auto_max_epochs
 
-    assert _auto_max_epochs(150, 200) == 200
+    assert _auto_max_epochs(150, 200) == 100
+    assert _auto_max_epochs(6_000, 200) == 100
+    assert _auto_max_epochs(8_000, 200) == 75
     assert _auto_max_epochs(20_000, 200) == 30
     assert _auto_max_epochs(1_000_000, 200) == 10
