@@ -1,5 +1,6 @@
-"""skorch glue: a batch iterator that slices arrays and a divergence check."""
+"""skorch glue and batch helpers: slicing iterators, batched scoring, thread control."""
 
+import contextlib
 import math
 
 import numpy as np
@@ -76,13 +77,86 @@ class ArrayBatchIterator:
                 rows = slice(start, start + self.batch_size)
             else:
                 rows = order[start : start + self.batch_size]
-            Xi = X[rows]
-            if isinstance(Xi, np.ndarray):
-                # torch cannot wrap read-only arrays (e.g. DataFrame values) safely.
-                Xi = np.require(Xi, dtype=np.float32, requirements="W")
-            Xi = torch.as_tensor(Xi, dtype=torch.float32)
             yi = None if y is None else torch.as_tensor(y[rows])
-            yield Xi, yi
+            yield _float32_batch(X[rows]), yi
+
+
+def _float32_batch(Xi):
+    """Return a batch of rows as a float32 CPU tensor, copying only when needed."""
+    if isinstance(Xi, np.ndarray):
+        # torch cannot wrap read-only arrays (e.g. DataFrame values) safely.
+        Xi = np.require(Xi, dtype=np.float32, requirements="W")
+    return torch.as_tensor(Xi, dtype=torch.float32)
+
+
+def forward_in_batches(module, X, *, batch_size, device, dtype, reduce):
+    """Apply ``reduce(*module(batch))`` to each batch of rows of X and fill the outputs.
+
+    Each batch is sliced from X, rounded to float32 (the precision of
+    training), then moved to ``device`` and cast to ``dtype`` in one step.
+    The results of ``reduce`` are copied into arrays allocated once for all
+    rows, so the memory used beyond the outputs themselves does not grow with
+    the number of rows: one batch and its activations at a time.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Network in eval mode, on ``device``, with parameters of ``dtype``.
+    X : ndarray or torch.Tensor of shape (n_samples, n_features)
+        Rows to score; ``n_samples`` must be at least 1.
+    batch_size : int
+        Rows per forward pass.
+    device : torch.device or str
+        Device that ``module`` is on.
+    dtype : torch.dtype
+        Floating point type of ``module``'s parameters.
+    reduce : callable
+        Maps the module's output for a batch to one tensor, or a tuple of
+        tensors, whose first dimension is the batch.
+
+    Returns
+    -------
+    outputs : ndarray or tuple of ndarray
+        The reduced results of all batches in row order, one array per
+        tensor that ``reduce`` returns.
+    """
+    n_samples = len(X)
+    outputs = None
+    with torch.no_grad():
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            Xi = _float32_batch(X[start:stop]).to(device, dtype)
+            reduced = reduce(*module(Xi))
+            parts = reduced if isinstance(reduced, tuple) else (reduced,)
+            arrays = [part.cpu().numpy() for part in parts]
+            if outputs is None:
+                outputs = [
+                    np.empty((n_samples, *array.shape[1:]), dtype=array.dtype)
+                    for array in arrays
+                ]
+            for output, array in zip(outputs, arrays):
+                output[start:stop] = array
+    return tuple(outputs) if isinstance(reduced, tuple) else outputs[0]
+
+
+@contextlib.contextmanager
+def torch_num_threads(n_threads):
+    """Set torch's number of intra-op CPU threads inside the block, then restore it.
+
+    ``None`` leaves torch's setting untouched. The previous value is restored
+    even when the block raises. ``torch.set_num_threads`` acts on the whole
+    process, so two threads of one process that set different values at the
+    same time override each other.
+    """
+    if n_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 class StopOnNonFiniteLoss(Callback):

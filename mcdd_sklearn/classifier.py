@@ -21,7 +21,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .loss import MCDDLoss
-from ._net import ArrayBatchIterator, StopOnNonFiniteLoss
+from ._net import (
+    ArrayBatchIterator,
+    StopOnNonFiniteLoss,
+    forward_in_batches,
+    torch_num_threads,
+)
 from ._persistence import add_version, load_fitted, pop_checked_version, save_fitted
 from ._progress import progress_callbacks
 from .modules import MCDDModule, MLPFeatureExtractor
@@ -72,12 +77,13 @@ def _check_numeric_columns(X):
 def _check_float32_range(X):
     """Raise a ValueError for finite float64 values that overflow float32."""
     if X.dtype == np.float64 and X.size:
-        largest = np.abs(X).max()
+        # Two reductions instead of np.abs(X).max(), which would copy X whole.
+        largest = max(X.max(), -X.min())
         if largest > np.finfo(np.float32).max:
             raise ValueError(
-                f"Input X contains the value {largest:.3g}, which is too large "
-                "for float32, the precision the network computes in. Scale the "
-                "features, for example with a StandardScaler."
+                f"Input X contains a value of magnitude {largest:.3g}, which is "
+                "too large for float32, the precision the network computes in. "
+                "Scale the features, for example with a StandardScaler."
             )
 
 
@@ -146,6 +152,16 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         They are deep-copied at each ``fit``.
     device : str, default="cpu"
         Torch device to train and score on, e.g. ``"cuda"``.
+    n_threads : int or None, default=None
+        Number of CPU threads torch may use inside one operation (its
+        intra-op threads) during ``fit`` and the scoring methods. The
+        previous setting is restored when the call returns. None keeps the
+        process's setting, ``torch.get_num_threads()``. joblib's default
+        process-based backend already caps it at ``cpu_count // n_jobs`` in
+        its workers, so ``GridSearchCV(n_jobs=...)`` needs no change; set 1
+        under a thread-based backend or on a machine shared with other jobs.
+        ``torch.set_num_threads`` acts on the whole process, so concurrent
+        calls from several threads with different values override each other.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling and the validation split.
         The same integer gives identical results on the CPU. torch's global
@@ -236,6 +252,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         "feature_extractor": [None, HasMethods("forward"), callable],
         "callbacks": [None, list],
         "device": [str, HasMethods("type")],
+        "n_threads": [None, Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -256,6 +273,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         feature_extractor=None,
         callbacks=None,
         device="cpu",
+        n_threads=None,
         random_state=None,
         verbose=0,
     ):
@@ -272,6 +290,7 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         self.feature_extractor = feature_extractor
         self.callbacks = callbacks
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
 
@@ -318,7 +337,9 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
 
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         fork_devices = [device] if device.type == "cuda" else []
-        with torch.random.fork_rng(devices=fork_devices):
+        with torch.random.fork_rng(devices=fork_devices), torch_num_threads(
+            self.n_threads
+        ):
             torch.manual_seed(seed)
             self.net_ = self._build_net(X, y_encoded, seed)
             self.net_.fit(*self._training_data(X, y_encoded, seed))
@@ -401,6 +422,10 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             else:
                 callbacks.append((f"user_callback_{i}", callback))
 
+        # At verbose=0 skorch's PrintLog prints nothing but still formats a
+        # table every epoch (about 1 ms, as long as a batch of the default
+        # network on a small table), so the silent net goes without it.
+        silent_log = {} if self.verbose else {"callbacks__print_log": None}
         return NeuralNet(
             module=module,
             criterion=MCDDLoss,
@@ -416,11 +441,14 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             callbacks=callbacks,
             device=self.device,
             verbose=self.verbose,
+            **silent_log,
         )
 
     def _training_data(self, X, y_encoded, seed):
         """Return ``(X, y)`` for ``net_.fit`` and set up the validation split."""
-        X = torch.tensor(X, dtype=torch.float32)
+        # One float32 copy for all epochs; from_numpy after astype is several
+        # times faster than torch.tensor(X, dtype=torch.float32) on float64.
+        X = torch.from_numpy(X.astype(np.float32))
         y = torch.as_tensor(y_encoded)
         if not self.early_stopping:
             return X, y
@@ -449,31 +477,31 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
     # -------------------------------------------------------------- scoring
 
     def _forward_reduce(self, X, reduce):
-        """Apply ``reduce(distances, logits)`` to each batch of X and stack the results.
+        """Apply ``reduce(distances, logits)`` to each batch of X and collect the results.
 
-        One forward pass per batch serves every output a method needs, and
-        only the reduced per-batch results are kept. The forward pass runs on
-        a float64 copy of the trained module, so that a row's outputs do not
-        depend on which other rows share its batch (float32 matrix products
-        differ in the last digits with the batch shape).
+        One forward pass per batch serves every output a method needs. Only
+        the reduced results are kept, written into arrays allocated once, so
+        memory beyond X and the outputs stays at one batch whatever the
+        number of rows. The forward pass runs on a float64 copy of the
+        trained module, so that a row's outputs do not depend on which other
+        rows share its batch (float32 matrix products differ in the last
+        digits with the batch shape).
         """
         check_is_fitted(self)
         _check_numeric_columns(X)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
         _check_float32_range(X)
 
-        module = copy.deepcopy(self.net_.module_).double().eval()
-        device = self.net_.device
-        iterator = self.net_.get_iterator(self.net_.get_dataset(X), training=False)
-        results = []
-        with torch.no_grad():
-            for Xi, _ in iterator:
-                distances, logits = module(Xi.to(device, torch.float64))
-                results.append(reduce(distances, logits))
-
-        if isinstance(results[0], tuple):
-            return tuple(torch.cat(parts).cpu().numpy() for parts in zip(*results))
-        return torch.cat(results).cpu().numpy()
+        with torch_num_threads(self.n_threads):
+            module = copy.deepcopy(self.net_.module_).double().eval()
+            return forward_in_batches(
+                module,
+                X,
+                batch_size=self.batch_size,
+                device=self.net_.device,
+                dtype=torch.float64,
+                reduce=reduce,
+            )
 
     def class_distances(self, X):
         """Compute the distance D_k(x) of each row to each class.
