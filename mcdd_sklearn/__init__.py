@@ -4,7 +4,7 @@
 lies from all the classes it was trained on (out-of-distribution detection).
 """
 
-from . import metrics
+from . import metrics, scorers, thresholds
 from ._persistence import IncompatibleVersionError
 from .classifier import MCDDClassifier
 from .wrappers import PredictProbaOnly
@@ -16,5 +16,7 @@ __all__ = [
     "MCDDClassifier",
     "PredictProbaOnly",
     "metrics",
+    "scorers",
+    "thresholds",
     "__version__",
 ]

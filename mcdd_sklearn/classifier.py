@@ -13,14 +13,15 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._embedding import LatentTransformMixin
 from .loss import MCDDLoss
+from ._outlier_exposure import OutlierExposureLoss
 from ._net import (
     ArrayBatchIterator,
     StopOnNonFiniteLoss,
@@ -30,6 +31,8 @@ from ._net import (
 from ._persistence import add_version, load_fitted, pop_checked_version, save_fitted
 from ._progress import progress_callbacks
 from .modules import MCDDModule, MLPFeatureExtractor
+from .scorers import _ood_mask
+from .thresholds import OOD_TARGET, OODDecisionMixin, split_training_rows
 
 __all__ = ["MCDDClassifier"]
 
@@ -87,7 +90,7 @@ def _check_float32_range(X):
             )
 
 
-class MCDDClassifier(ClassifierMixin, BaseEstimator):
+class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, BaseEstimator):
     """Deep Multi-Class Data Description classifier with an OOD score.
 
     A network f maps each row x to a latent vector of size d. Each class k
@@ -134,8 +137,9 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         validation loss often bottoms out before accuracy and OOD separation
         do, so this is off by default.
     validation_fraction : float, default=0.1
-        Fraction of the training rows held out (stratified) for early
-        stopping. Only used when ``early_stopping=True``.
+        Fraction of the ID rows held out (stratified) from training, for
+        early stopping and for ``threshold_``. Used when
+        ``early_stopping=True`` or ``id_acceptance`` is not None.
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
     optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
@@ -162,6 +166,24 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         under a thread-based backend or on a machine shared with other jobs.
         ``torch.set_num_threads`` acts on the whole process, so concurrent
         calls from several threads with different values override each other.
+    ood_label : object, default=None
+        Label that marks known OOD rows in ``y``. Those rows never become a
+        class: ``classes_`` excludes the label, the scorers of
+        :mod:`mcdd_sklearn.scorers` use them in validation folds, and
+        ``outlier_exposure`` can train on them. None treats every label as a
+        class, so that labels such as {-1, +1} are never taken for OOD.
+    outlier_exposure : float, default=0.0
+        Weight of the outlier-exposure term for the ``ood_label`` rows of
+        the training data, a hinge on ``log min_k D_k(x)`` that pushes them
+        beyond twice the largest own-class distance of the batch's ID rows
+        (``OutlierExposureLoss`` in ``mcdd_sklearn._outlier_exposure``).
+        0 ignores those rows in training.
+    id_acceptance : float or None, default=0.95
+        Target fraction of ID rows accepted by ``threshold_``. The threshold
+        is estimated on the ``validation_fraction`` of ID rows held out from
+        training, shared with early stopping when it is on; so with the
+        default the network trains on 90% of the ID rows. None trains on all
+        rows and sets no threshold.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling and the validation split.
         The same integer gives identical results on the CPU. torch's global
@@ -189,6 +211,12 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         Per-epoch training history (``train_loss``, ``valid_loss``, ``dur``).
     n_epochs_ : int
         Number of epochs actually run.
+    threshold_ : float or None
+        OOD-score threshold: rows with ``decision_function(x) <= threshold_``
+        are accepted as ID by ``predict_ood`` and ``predict_with_reject``.
+        The split-conformal quantile (:func:`~mcdd_sklearn.thresholds.ood_threshold`)
+        of the held-out ID rows' OOD scores. None when ``id_acceptance`` is
+        None or no row could be held out.
 
     See Also
     --------
@@ -253,6 +281,9 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         "callbacks": [None, list],
         "device": [str, HasMethods("type")],
         "n_threads": [None, Interval(numbers.Integral, 1, None, closed="left")],
+        "ood_label": "no_validation",
+        "outlier_exposure": [Interval(numbers.Real, 0, None, closed="left")],
+        "id_acceptance": [None, Interval(numbers.Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -274,6 +305,9 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         callbacks=None,
         device="cpu",
         n_threads=None,
+        ood_label=None,
+        outlier_exposure=0.0,
+        id_acceptance=0.95,
         random_state=None,
         verbose=0,
     ):
@@ -291,6 +325,9 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         self.callbacks = callbacks
         self.device = device
         self.n_threads = n_threads
+        self.ood_label = ood_label
+        self.outlier_exposure = outlier_exposure
+        self.id_acceptance = id_acceptance
         self.random_state = random_state
         self.verbose = verbose
 
@@ -306,7 +343,8 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             Numeric training data; a pandas DataFrame sets
             ``feature_names_in_``.
         y : array-like of shape (n_samples,)
-            Class labels of any type (ints, strings, ...).
+            Class labels of any type (ints, strings, ...). Rows labelled
+            ``ood_label`` are known OOD rows, not a class.
 
         Returns
         -------
@@ -316,17 +354,23 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         _check_numeric_columns(X)
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
         _check_float32_range(X)
-        check_classification_targets(y)
-        self._label_encoder = LabelEncoder().fit(y)
+        is_ood = _ood_mask(y, self.ood_label)
+        check_classification_targets(y[~is_ood])
+        self._label_encoder = LabelEncoder().fit(y[~is_ood])
         self.classes_ = self._label_encoder.classes_
         if len(self.classes_) < 2:
-            raise ValueError(
-                "MCDDClassifier needs samples of at least 2 classes, but y "
-                f"contains only one class: {self.classes_.tolist()[0]!r}. Deep-MCDD "
-                "learns a center per class; for one class, use a one-class "
-                "detector such as sklearn.svm.OneClassSVM."
+            found = (
+                f"only one class: {self.classes_.tolist()[0]!r}"
+                if len(self.classes_)
+                else f"no class, only rows labelled ood_label={self.ood_label!r}"
             )
-        y_encoded = self._label_encoder.transform(y).astype(np.int64)
+            raise ValueError(
+                f"MCDDClassifier needs samples of at least 2 classes, but y "
+                f"contains {found}. Deep-MCDD learns a center per class; for "
+                "one class, use a one-class detector such as sklearn.svm.OneClassSVM."
+            )
+        y_encoded = np.full(len(y), OOD_TARGET, dtype=np.int64)
+        y_encoded[~is_ood] = self._label_encoder.transform(y[~is_ood])
 
         device = torch.device(self.device)
         if device.type == "cuda" and not torch.cuda.is_available():
@@ -342,10 +386,12 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         ):
             torch.manual_seed(seed)
             self.net_ = self._build_net(X, y_encoded, seed)
-            self.net_.fit(*self._training_data(X, y_encoded, seed))
+            X_train, y_train, holdout_rows = self._training_data(X, y_encoded, seed)
+            self.net_.fit(X_train, y_train)
 
         self.history_ = self.net_.history
         self.n_epochs_ = len(self.history_)
+        self._fit_threshold(X[holdout_rows])
         return self
 
     def _resolve_max_epochs(self, n_samples):
@@ -426,10 +472,15 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         # table every epoch (about 1 ms, as long as a batch of the default
         # network on a small table), so the silent net goes without it.
         silent_log = {} if self.verbose else {"callbacks__print_log": None}
+        criterion, criterion_params = MCDDLoss, {}
+        if self.outlier_exposure > 0:
+            criterion = OutlierExposureLoss
+            criterion_params = {"criterion__outlier_weight": self.outlier_exposure}
         return NeuralNet(
             module=module,
-            criterion=MCDDLoss,
+            criterion=criterion,
             criterion__reg_lambda=self.reg_lambda,
+            **criterion_params,
             optimizer=self.optimizer,
             lr=self.learning_rate,
             max_epochs=self._resolve_max_epochs(len(y_encoded)),
@@ -445,38 +496,46 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _training_data(self, X, y_encoded, seed):
-        """Return ``(X, y)`` for ``net_.fit`` and set up the validation split."""
+        """Return ``(X_train, y_train, holdout_rows)`` and set up early stopping.
+
+        The held-out ID rows serve both early stopping and ``threshold_``.
+        Rows labelled ``ood_label`` are trained on only with outlier exposure.
+        """
         # One float32 copy for all epochs; from_numpy after astype is several
         # times faster than torch.tensor(X, dtype=torch.float32) on float64.
         X = torch.from_numpy(X.astype(np.float32))
         y = torch.as_tensor(y_encoded)
-        if not self.early_stopping:
-            return X, y
-
-        counts = np.bincount(y_encoded)
-        stratify = y_encoded if counts.min() >= 2 else None
-        if stratify is None:
+        train_rows, holdout_rows, stratified = split_training_rows(
+            y_encoded,
+            fraction=self.validation_fraction,
+            hold_out=self.early_stopping or self.id_acceptance is not None,
+            train_on_ood=self.outlier_exposure > 0,
+            seed=seed,
+        )
+        if self.early_stopping and not stratified:
             warnings.warn(
-                "A class has fewer than 2 training samples, so the validation "
-                "split for early stopping is not stratified.",
+                "The validation split for early stopping is not stratified, "
+                "because it would hold fewer rows than there are classes.",
                 UserWarning,
             )
-        train_rows, valid_rows = train_test_split(
-            np.arange(len(y_encoded)),
-            test_size=self.validation_fraction,
-            stratify=stratify,
-            random_state=seed,
-        )
-        valid_rows = torch.as_tensor(valid_rows)
+        if self.early_stopping:
+            if not holdout_rows.size:
+                raise ValueError(
+                    "early_stopping=True needs a validation split, but no class "
+                    "has 2 or more rows. Set early_stopping=False."
+                )
+            valid_rows = torch.as_tensor(holdout_rows)
+            self.net_.set_params(
+                train_split=predefined_split(Dataset(X[valid_rows], y[valid_rows]))
+            )
+        if train_rows is None:
+            return X, y, holdout_rows
         train_rows = torch.as_tensor(train_rows)
-        self.net_.set_params(
-            train_split=predefined_split(Dataset(X[valid_rows], y[valid_rows]))
-        )
-        return X[train_rows], y[train_rows]
+        return X[train_rows], y[train_rows], holdout_rows
 
     # -------------------------------------------------------------- scoring
 
-    def _forward_reduce(self, X, reduce):
+    def _forward_reduce(self, X, reduce, *, embed=False):
         """Apply ``reduce(distances, logits)`` to each batch of X and collect the results.
 
         One forward pass per batch serves every output a method needs. Only
@@ -491,11 +550,19 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
         _check_numeric_columns(X)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
         _check_float32_range(X)
+        return self._forward_validated(X, reduce, embed=embed)
 
+    def _forward_validated(self, X, reduce, *, embed=False):
+        """Run ``_forward_reduce`` on an already validated array X.
+
+        With ``embed=True``, ``reduce`` receives the latent vectors f(x)
+        instead of ``(distances, logits)``.
+        """
         with torch_num_threads(self.n_threads):
             module = copy.deepcopy(self.net_.module_).double().eval()
+            forward = (lambda Xi: (module.embed(Xi),)) if embed else module
             return forward_in_batches(
-                module,
+                forward,
                 X,
                 batch_size=self.batch_size,
                 device=self.net_.device,
@@ -689,7 +756,6 @@ class MCDDClassifier(ClassifierMixin, BaseEstimator):
             parameters of the estimator do not match it.
         """
         return load_fitted(self, path)
-
 
 
 def _silent(*args, **kwargs):
