@@ -34,9 +34,15 @@ class LossTermsRecorder(Callback):
             return
 
         distances, logits = y_pred
+        yi = yi.to(distances.device)
+        # Known OOD rows (outlier exposure) carry a negative target and belong
+        # to neither term, so only the ID rows of the batch are counted.
+        is_id = yi >= 0
+        if not bool(is_id.any()):
+            return
         with torch.no_grad():
             pull, push = mcdd_loss_terms(
-                distances.detach(), logits.detach(), yi.to(distances.device)
+                distances.detach()[is_id], logits.detach()[is_id], yi[is_id]
             )
         prefix = "train" if training else "valid"
         net.history.record_batch(f"{prefix}_pull", pull.item())
