@@ -387,6 +387,8 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
             torch.manual_seed(seed)
             self.net_ = self._build_net(X, y_encoded, seed)
             X_train, y_train, holdout_rows = self._training_data(X, y_encoded, seed)
+            # The budget counts the rows trained on, not the held-out ones.
+            self.net_.set_params(max_epochs=self._resolve_max_epochs(len(y_train)))
             self.net_.fit(X_train, y_train)
 
         self.history_ = self.net_.history
@@ -483,7 +485,6 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
             **criterion_params,
             optimizer=self.optimizer,
             lr=self.learning_rate,
-            max_epochs=self._resolve_max_epochs(len(y_encoded)),
             batch_size=self.batch_size,
             iterator_train=ArrayBatchIterator,
             iterator_train__shuffle=True,

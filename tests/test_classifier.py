@@ -214,3 +214,12 @@ def test_auto_epochs_scale_with_table_size():
     assert _auto_max_epochs(8_000, 200) == 75
     assert _auto_max_epochs(20_000, 200) == 30
     assert _auto_max_epochs(1_000_000, 200) == 10
+
+
+def test_auto_epochs_count_training_rows_only(wine):
+    """The auto budget counts the rows trained on, not the threshold hold-out."""
+    X, y = wine
+    clf = MCDDClassifier(batch_size=4, id_acceptance=0.95, random_state=0).fit(X, y)
+    # 10% of 178 rows (stratified, 18 rows) are held out, so 160 rows make 40
+    # batches and 3,000 updates take 75 epochs; all 178 rows would give 67.
+    assert clf.n_epochs_ == 75
