@@ -5,9 +5,7 @@ import numbers
 import warnings
 
 import numpy as np
-import pandas as pd
 import torch
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
@@ -30,7 +28,8 @@ from ._net import (
 )
 from ._persistence import add_version, load_fitted, pop_checked_version, save_fitted
 from ._progress import progress_callbacks
-from .modules import MCDDModule, MLPFeatureExtractor
+from ._validation import check_float32_range, check_numeric_columns
+from .modules import MCDDModule, make_feature_extractor
 from .scorers import _ood_mask
 from .thresholds import OOD_TARGET, OODDecisionMixin, split_training_rows
 
@@ -57,37 +56,6 @@ def _auto_max_epochs(n_samples, batch_size):
     batches_per_epoch = max(1, -(-n_samples // batch_size))
     n_epochs = -(-AUTO_TARGET_UPDATES // batches_per_epoch)
     return int(min(AUTO_MAX_EPOCHS, max(AUTO_MIN_EPOCHS, n_epochs)))
-
-
-def _check_numeric_columns(X):
-    """Raise a ValueError naming the non-numeric columns of a DataFrame."""
-    if not isinstance(X, pd.DataFrame):
-        return
-    bad = [
-        str(name)
-        for name, dtype in X.dtypes.items()
-        if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))
-    ]
-    if bad:
-        raise ValueError(
-            f"MCDDClassifier needs numeric features, but the columns {bad} are "
-            "not numeric. Encode them first, for example with "
-            "sklearn.compose.ColumnTransformer and OneHotEncoder or "
-            "OrdinalEncoder in a Pipeline."
-        )
-
-
-def _check_float32_range(X):
-    """Raise a ValueError for finite float64 values that overflow float32."""
-    if X.dtype == np.float64 and X.size:
-        # Two reductions instead of np.abs(X).max(), which would copy X whole.
-        largest = max(X.max(), -X.min())
-        if largest > np.finfo(np.float32).max:
-            raise ValueError(
-                f"Input X contains a value of magnitude {largest:.3g}, which is "
-                "too large for float32, the precision the network computes in. "
-                "Scale the features, for example with a StandardScaler."
-            )
 
 
 class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, BaseEstimator):
@@ -351,9 +319,9 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         self : MCDDClassifier
             The fitted estimator.
         """
-        _check_numeric_columns(X)
+        check_numeric_columns(X)
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
-        _check_float32_range(X)
+        check_float32_range(X)
         is_ood = _ood_mask(y, self.ood_label)
         check_classification_targets(y[~is_ood])
         self._label_encoder = LabelEncoder().fit(y[~is_ood])
@@ -401,53 +369,13 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
             return _auto_max_epochs(n_samples, self.batch_size)
         return self.max_epochs
 
-    def _make_feature_extractor(self, n_features):
-        extractor = self.feature_extractor
-        if extractor is None:
-            module = MLPFeatureExtractor(
-                n_features, tuple(self.hidden_layer_sizes), self.latent_dim
-            )
-            return module, self.latent_dim
-        if isinstance(extractor, torch.nn.Module):
-            module = copy.deepcopy(extractor)
-        else:
-            module = extractor()
-            if not isinstance(module, torch.nn.Module):
-                raise TypeError(
-                    "feature_extractor must be a torch.nn.Module, a Module class "
-                    f"or a callable returning a Module; calling it returned "
-                    f"{type(module).__name__}."
-                )
-        return module, None
-
-    def _infer_latent_dim(self, module, X):
-        probe = torch.as_tensor(X[:2], dtype=torch.float32)
-        was_training = module.training
-        module.eval()
-        try:
-            with torch.no_grad():
-                latent = module(probe)
-        except Exception as exc:
-            raise ValueError(
-                "The feature_extractor failed on a batch of shape "
-                f"{tuple(probe.shape)} (float32). It must accept input of shape "
-                "(batch, n_features) and return latent vectors of shape "
-                f"(batch, d). The error was: {exc}"
-            ) from exc
-        finally:
-            module.train(was_training)
-        if latent.ndim != 2 or latent.shape[0] != probe.shape[0]:
-            raise ValueError(
-                "The feature_extractor must return a 2-D tensor of shape "
-                f"(batch, d); for an input of shape {tuple(probe.shape)} it "
-                f"returned shape {tuple(latent.shape)}. Flatten its output."
-            )
-        return int(latent.shape[1])
-
     def _build_net(self, X, y_encoded, seed):
-        extractor, latent_dim = self._make_feature_extractor(X.shape[1])
-        if latent_dim is None:
-            latent_dim = self._infer_latent_dim(extractor, X)
+        extractor, latent_dim = make_feature_extractor(
+            self.feature_extractor,
+            X,
+            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            latent_dim=self.latent_dim,
+        )
         module = MCDDModule(extractor, len(self.classes_), latent_dim)
 
         callbacks = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
@@ -548,9 +476,9 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         digits with the batch shape).
         """
         check_is_fitted(self)
-        _check_numeric_columns(X)
+        check_numeric_columns(X)
         X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
-        _check_float32_range(X)
+        check_float32_range(X)
         return self._forward_validated(X, reduce, embed=embed)
 
     def _forward_validated(self, X, reduce, *, embed=False):

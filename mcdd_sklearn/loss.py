@@ -1,6 +1,5 @@
 """The Deep-MCDD training loss."""
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 

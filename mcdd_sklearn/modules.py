@@ -10,11 +10,18 @@ of x to class k is
 The class logits are -D_k(x) + b_k, and the OOD score of x is min_k D_k(x).
 """
 
+import copy
+
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["MLPFeatureExtractor", "ClassDistanceLayer", "MCDDModule"]
+__all__ = [
+    "MLPFeatureExtractor",
+    "ClassDistanceLayer",
+    "MCDDModule",
+    "make_feature_extractor",
+]
 
 
 class MLPFeatureExtractor(nn.Module):
@@ -137,3 +144,68 @@ class MCDDModule(nn.Module):
         distances = self.distance_layer(self.feature_extractor(X))
         logits = self.distance_layer.biases - distances
         return distances, logits
+
+
+def make_feature_extractor(spec, X, *, hidden_layer_sizes, latent_dim):
+    """Build the feature extractor f for a fit and return it with its latent size d.
+
+    Parameters
+    ----------
+    spec : torch.nn.Module, callable or None
+        None builds an :class:`MLPFeatureExtractor` of ``hidden_layer_sizes``
+        and ``latent_dim``. A module instance is deep-copied, so the object
+        passed in is never trained in place. Any other callable is called
+        without arguments and must return a module.
+    X : ndarray of shape (n_samples, n_features)
+        Training data. Its first two rows probe a custom module for d.
+    hidden_layer_sizes : tuple of int
+        Hidden layer widths of the default MLP.
+    latent_dim : int
+        Latent size of the default MLP.
+
+    Returns
+    -------
+    module : torch.nn.Module
+    latent_dim : int
+    """
+    if spec is None:
+        return MLPFeatureExtractor(X.shape[1], hidden_layer_sizes, latent_dim), latent_dim
+
+    if isinstance(spec, nn.Module):
+        module = copy.deepcopy(spec)
+    else:
+        module = spec()
+        if not isinstance(module, nn.Module):
+            raise TypeError(
+                "feature_extractor must be a torch.nn.Module, a Module class "
+                f"or a callable returning a Module; calling it returned "
+                f"{type(module).__name__}."
+            )
+    return module, _probe_latent_dim(module, X)
+
+
+def _probe_latent_dim(module, X):
+    """Return d from one forward pass of ``module`` on two rows, in eval mode."""
+    probe = torch.as_tensor(X[:2], dtype=torch.float32)
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.no_grad():
+            latent = module(probe)
+    except Exception as exc:
+        raise ValueError(
+            "The feature_extractor failed on a batch of shape "
+            f"{tuple(probe.shape)} (float32). It must accept input of shape "
+            "(batch, n_features) and return latent vectors of shape "
+            f"(batch, d). The error was: {exc}"
+        ) from exc
+    finally:
+        module.train(was_training)
+
+    if latent.ndim != 2 or latent.shape[0] != probe.shape[0]:
+        raise ValueError(
+            "The feature_extractor must return a 2-D tensor of shape "
+            f"(batch, d); for an input of shape {tuple(probe.shape)} it "
+            f"returned shape {tuple(latent.shape)}. Flatten its output."
+        )
+    return int(latent.shape[1])
