@@ -1,5 +1,6 @@
 """Shared fixtures: small real data sets and one fitted estimator."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,12 @@ from sklearn.preprocessing import StandardScaler
 
 from mcdd_sklearn import MCDDClassifier
 
-SHARED_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+# The offline UCI copies: $MCDD_SKLEARN_DATA, else a shared/data folder
+# beside the checkout, where the project's machines keep them.
+SHARED_DATA_DIR = Path(
+    os.environ.get("MCDD_SKLEARN_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,11 @@ from mcdd_sklearn.datasets import (
     load_dataset,
 )
 
-OFFLINE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Read once at import, before any test unsets MCDD_SKLEARN_DATA.
+OFFLINE_DIR = Path(
+    os.environ.get("MCDD_SKLEARN_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 # Shapes and class counts of the offline copies, as published with them.
 OFFLINE_FACTS = {
