@@ -1,5 +1,7 @@
 """Input checks of MCDDClassifier that scikit-learn's validate_data does not make."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
@@ -34,3 +36,36 @@ def check_float32_range(X):
                 "too large for float32, the precision the network computes in. "
                 "Scale the features, for example with a StandardScaler."
             )
+
+
+# Column means or standard deviations beyond this size mean the features were
+# not standardised. On the UCI tables satimage (column means about 80) and
+# shuttle (columns up to about 1,900) trained to 0.21 and 0.79 training
+# accuracy without scaling, against 0.84 and 0.98 with it, while the 0-16
+# pixel counts of scikit-learn's digits train well as they are.
+UNSCALED_FEATURE_LIMIT = 20.0
+
+
+def warn_if_unscaled(X):
+    """Warn when the columns of X are far from standardised.
+
+    With a fixed learning rate, features on large or very different scales
+    give a poor model long before the loss becomes non-finite, so the fit
+    would otherwise fail silently.
+    """
+    if not X.size:
+        return
+    largest_mean = float(np.abs(X.mean(axis=0)).max())
+    largest_std = float(X.std(axis=0).max())
+    if max(largest_mean, largest_std) <= UNSCALED_FEATURE_LIMIT:
+        return
+    warnings.warn(
+        "The features of X look unscaled: the largest column mean in absolute "
+        f"value is {largest_mean:.3g} and the largest column standard "
+        f"deviation is {largest_std:.3g}. MCDDClassifier trains with a fixed "
+        "learning rate and gives a poor model on such inputs; put a "
+        "StandardScaler in front of it, e.g. "
+        "make_pipeline(StandardScaler(), MCDDClassifier()).",
+        UserWarning,
+        stacklevel=4,
+    )

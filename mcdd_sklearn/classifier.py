@@ -28,7 +28,7 @@ from ._net import (
 )
 from ._persistence import add_version, load_fitted, pop_checked_version, save_fitted
 from ._progress import progress_callbacks
-from ._validation import check_float32_range, check_numeric_columns
+from ._validation import check_float32_range, check_numeric_columns, warn_if_unscaled
 from .modules import MCDDModule, make_feature_extractor
 from .scorers import _ood_mask
 from .thresholds import OOD_TARGET, OODDecisionMixin, split_training_rows
@@ -322,6 +322,7 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         check_numeric_columns(X)
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
         check_float32_range(X)
+        warn_if_unscaled(X)
         is_ood = _ood_mask(y, self.ood_label)
         check_classification_targets(y[~is_ood])
         self._label_encoder = LabelEncoder().fit(y[~is_ood])

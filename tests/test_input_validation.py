@@ -121,8 +121,9 @@ def test_divergence_raises_with_cause(wine):
     """Unscaled features with a huge learning rate diverge; fit raises, not NaN scores."""
     X, y = load_wine(return_X_y=True)
     clf = MCDDClassifier(learning_rate=1e3, max_epochs=30, random_state=0)
-    with pytest.raises(FloatingPointError, match="StandardScaler.*learning_rate=1000"):
-        clf.fit(X * 1e8, y)
+    with pytest.warns(UserWarning, match="look unscaled"):
+        with pytest.raises(FloatingPointError, match="StandardScaler.*learning_rate=1000"):
+            clf.fit(X * 1e8, y)
 
 
 def test_values_beyond_float32_rejected(clf, wine):
@@ -131,3 +132,19 @@ def test_values_beyond_float32_rejected(clf, wine):
     X[3, 3] = 1e300
     with pytest.raises(ValueError, match="too large for float32"):
         clf.fit(X, y)
+
+
+def test_unscaled_features_warn():
+    """Raw wine (a column with mean 747) warns and names the StandardScaler fix."""
+    X, y = load_wine(return_X_y=True)
+    with pytest.warns(UserWarning, match=r"look unscaled.*747.*StandardScaler"):
+        MCDDClassifier(max_epochs=1, random_state=0).fit(X, y)
+
+
+def test_scaled_features_do_not_warn(wine):
+    import warnings
+
+    X, y = wine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        MCDDClassifier(max_epochs=1, random_state=0).fit(X, y)
