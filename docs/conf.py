@@ -72,7 +72,13 @@ sphinx_gallery_conf = {
 # Pages written as Markdown by their authors, in the order they appear in the
 # table of contents. A page that is not in docs/ yet is left out, so that the
 # build does not fail on a missing file.
-OPTIONAL_PAGES = ("model_selection", "ood_toolkit", "performance", "benchmarks")
+OPTIONAL_PAGES = (
+    "training_budget",
+    "model_selection",
+    "ood_toolkit",
+    "performance",
+    "benchmarks",
+)
 OPTIONAL_PAGES_MARKER = "   OPTIONAL_PAGES\n"
 
 
