@@ -30,7 +30,7 @@ Small classes
   result rests on (shuttle class 2 has 50).
 - As ID: a class with fewer rows than the stratification needs (``folds``
   rows, and at least 2) goes entirely into every training fold, so it is
-  still learnt but never tested; the other classes are stratified as usual.
+  still learnt but never tested. The other classes are stratified as usual.
 
 Methods
 -------
@@ -60,6 +60,9 @@ Methods
 Outputs in ``--output-dir``: ``results.csv`` (one row per data set, held-out
 class, fold and method, rewritten after every row), ``summary.md`` (mean and
 standard deviation over held-out classes and folds) and ``auroc.png``.
+``--from-csv`` rebuilds the summary and the plot from earlier CSV files
+without running anything, for example to combine a rerun of some methods
+with an earlier run of the others.
 
 Run from the repository root, for example::
 
@@ -445,17 +448,20 @@ def plot_auroc(results, path):
     means = grouped.mean().unstack("method").reindex(index=datasets, columns=methods)
     stds = grouped.std(ddof=0).unstack("method").reindex(index=datasets, columns=methods)
 
-    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(datasets)), 4.5))
+    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(datasets)), 5))
     width = 0.8 / len(methods)
     positions = np.arange(len(datasets))
+    # tab20 has enough distinct colours for all eleven methods.
+    colors = plt.get_cmap("tab20").colors
     for i, method in enumerate(methods):
         ax.bar(positions + i * width - 0.4 + width / 2, means[method], width,
-               yerr=stds[method], label=method, capsize=1.5, error_kw={"lw": 0.6})
+               yerr=stds[method], label=method, color=colors[i % len(colors)],
+               capsize=1.5, error_kw={"lw": 0.6})
     ax.axhline(0.5, color="grey", lw=0.8, ls="--")
     ax.set_xticks(positions, datasets, rotation=20)
-    ax.set_ylim(0.3, 1.0)
+    ax.set_ylim(0.0, 1.0)
     ax.set_ylabel("AUROC (held-out class vs ID test rows)")
-    ax.legend(ncol=4, fontsize=7, loc="lower left")
+    ax.legend(ncol=6, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -464,6 +470,19 @@ def plot_auroc(results, path):
 # --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
+
+
+def merge_results(frames):
+    """Concatenate result tables; a later row replaces an earlier one of the same run.
+
+    A run is identified by data set, held-out class, fold and method. Rows
+    keep the order of their first appearance.
+    """
+    keys = ["dataset", "held_out", "fold", "method"]
+    combined = pd.concat(frames, ignore_index=True)
+    first_position = combined.drop_duplicates(keys, keep="first")[keys]
+    latest = combined.drop_duplicates(keys, keep="last")
+    return first_position.merge(latest, on=keys, how="left")[list(combined.columns)]
 
 
 def build_parser():
@@ -496,6 +515,10 @@ def build_parser():
     parser.add_argument("--output-dir", type=Path, default=Path("benchmarks/results/ood"),
                         help="folder for results.csv, summary.md and auroc.png "
                              "(default: %(default)s)")
+    parser.add_argument("--from-csv", type=Path, nargs="+", default=None, metavar="CSV",
+                        help="run nothing, and write summary.md and auroc.png from these "
+                             "results.csv files; for the same data set, held-out class, fold "
+                             "and method, a row of a later file replaces one of an earlier file")
     return parser
 
 
@@ -515,14 +538,18 @@ def main(argv=None):
         mlp_params["max_epochs"] = epochs
 
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    torch.set_num_threads(args.threads)
-    with threadpool_limits(limits=args.threads):
-        results = run_benchmark(
-            args.datasets, methods=methods, n_folds=args.folds,
-            max_held_out=args.held_out, min_ood_rows=args.min_ood_rows,
-            data_home=args.data_home, seed=args.seed, mcdd_params=mcdd_params,
-            mlp_params=mlp_params, csv_path=args.output_dir / "results.csv",
-        )
+    if args.from_csv is not None:
+        results = merge_results([pd.read_csv(path) for path in args.from_csv])
+        results.to_csv(args.output_dir / "results.csv", index=False)
+    else:
+        torch.set_num_threads(args.threads)
+        with threadpool_limits(limits=args.threads):
+            results = run_benchmark(
+                args.datasets, methods=methods, n_folds=args.folds,
+                max_held_out=args.held_out, min_ood_rows=args.min_ood_rows,
+                data_home=args.data_home, seed=args.seed, mcdd_params=mcdd_params,
+                mlp_params=mlp_params, csv_path=args.output_dir / "results.csv",
+            )
     write_markdown(results, args.output_dir / "summary.md")
     plot_auroc(results, args.output_dir / "auroc.png")
     print((args.output_dir / "summary.md").read_text())

@@ -104,3 +104,19 @@ def test_command_line_writes_outputs(benchmark, tmp_path, capsys):
     assert "| wine" in summary
     assert (tmp_path / "auroc.png").stat().st_size > 1000
     assert "elapsed" in capsys.readouterr().out
+
+
+def test_merge_results_later_rows_win(benchmark):
+    """A later table replaces rows of the same run and keeps the first order."""
+    first = pd.DataFrame({
+        "dataset": ["wine", "wine"], "held_out": [0, 0], "fold": [0, 0],
+        "method": ["mcdd", "lof"], "AUROC": [0.7, 0.8],
+    })
+    second = pd.DataFrame({
+        "dataset": ["wine", "wine"], "held_out": [0, 1], "fold": [0, 0],
+        "method": ["mcdd", "mcdd"], "AUROC": [0.9, 0.6],
+    })
+    merged = benchmark.merge_results([first, second])
+    assert merged["method"].tolist() == ["mcdd", "lof", "mcdd"]
+    assert merged["held_out"].tolist() == [0, 0, 1]
+    assert merged["AUROC"].tolist() == [0.9, 0.8, 0.6]
