@@ -111,7 +111,7 @@ def test_iterator_falls_back_to_dataloader():
 # ------------------------------------------------------------------ scoring
 
 
-def test_forward_in_batches_fills_outputs_in_row_order():
+def test_forward_in_batches_tuple_outputs():
     """Tuple outputs come back as one array each, rows in input order."""
     X = np.arange(23, dtype=np.float64).reshape(-1, 1)
 
@@ -153,7 +153,7 @@ def test_forward_in_batches_single_output():
     "method",
     ["decision_function", "predict_proba", "class_distances", "predict"],
 )
-def test_scoring_batch_size_does_not_change_results(fitted_blobs, method):
+def test_scoring_independent_of_batch_size(fitted_blobs, method):
     """Scoring 7 rows at a time gives the results of one batch of all rows."""
     X, _ = _blobs(100, seed=1)
     try:
@@ -172,7 +172,7 @@ def test_scoring_does_not_copy_input_whole(fitted_blobs):
     """Scoring 200k float64 rows allocates far less than a float32 copy of X."""
     X = np.random.default_rng(0).standard_normal((200_000, N_FEATURES))
     float32_copy_bytes = X.size * 4
-    # Batches of 2,000 rows keep the test fast; each batch copy is 0.4 MB.
+    # Batches of 2,000 rows keep the test fast, and each batch copy is 0.4 MB.
     clf = fitted_blobs.set_params(batch_size=2000)
     clf.decision_function(X[:10])  # torch's lazy set-up, not counted
 
@@ -184,13 +184,13 @@ def test_scoring_does_not_copy_input_whole(fitted_blobs):
                 _, peak = tracemalloc.get_traced_memory()
             finally:
                 tracemalloc.stop()
-            # The outputs take 1.6 MB; a float32 copy of X would take 38.4 MB.
+            # The outputs take 1.6 MB, and a float32 copy of X would take 38.4 MB.
             assert peak < float32_copy_bytes / 4, (method, peak)
     finally:
         clf.set_params(batch_size=200)
 
 
-def test_score_samples_is_negated_decision_function(fitted_blobs):
+def test_score_samples_negates_decision_function(fitted_blobs):
     X, _ = _blobs(50, seed=2)
     assert_array_equal(
         fitted_blobs.score_samples(X), -fitted_blobs.decision_function(X)
@@ -216,7 +216,7 @@ def two_threads():
     torch.set_num_threads(previous)
 
 
-def test_n_threads_applies_during_fit_and_is_restored(two_threads):
+def test_n_threads_set_during_fit(two_threads):
     X, y = _blobs(60)
     recorder = _RecordThreads()
     clf = MCDDClassifier(
@@ -279,7 +279,7 @@ def test_n_threads_rejects_zero():
 
 
 def test_silent_fit_skips_print_log(capsys):
-    """verbose=0 builds no PrintLog; verbose=1 still prints the epoch table."""
+    """A silent fit builds no PrintLog, and verbose=1 still prints the epoch table."""
     X, y = _blobs(60)
     silent = MCDDClassifier(max_epochs=2, random_state=0).fit(X, y)
     assert "print_log" not in dict(silent.net_.callbacks_)
@@ -303,9 +303,13 @@ def test_cuda_fit_and_score_end_to_end():
     assert all(parameter.device.type == "cuda" for parameter in parameters)
     scores = clf.decision_function(X_test)
     proba = clf.predict_proba(X_test)
-    assert isinstance(scores, np.ndarray) and scores.shape == (200,)
+    assert isinstance(scores, np.ndarray)
+    assert scores.shape == (200,)
     assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-9)
     assert clf.score(X_test, y_test) > 0.9
 
+    # Both fits start from the same weights and see the same batch order.
+    # Only the rounding of the kernels differs between the devices.
     cpu = MCDDClassifier(max_epochs=10, random_state=0).fit(X, y)
-    assert_array_equal(clf.predict(X_test), cpu.predict(X_test))
+    agreement = np.mean(clf.predict(X_test) == cpu.predict(X_test))
+    assert agreement >= 0.99
