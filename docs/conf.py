@@ -69,28 +69,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
 }
 
-# Pages written as Markdown by their authors, in the order they appear in the
-# table of contents. A page that is not in docs/ yet is left out, so that the
-# build does not fail on a missing file.
-OPTIONAL_PAGES = (
-    "training_budget",
-    "model_selection",
-    "ood_toolkit",
-    "performance",
-    "benchmarks",
-)
-OPTIONAL_PAGES_MARKER = "   OPTIONAL_PAGES\n"
-
-
-def _insert_optional_pages(app, docname, source):
-    """Replace the marker line in index.rst with the optional pages present."""
-    if docname != "index":
-        return
-    present = [name for name in OPTIONAL_PAGES if (DOCS_DIR / f"{name}.md").is_file()]
-    entries = "".join(f"   {name}\n" for name in present)
-    source[0] = source[0].replace(OPTIONAL_PAGES_MARKER, entries)
-
-
 def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     """Skip scikit-learn's generated ``set_*_request`` methods.
 
@@ -103,5 +81,4 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
 
 
 def setup(app):
-    app.connect("source-read", _insert_optional_pages)
     app.connect("autodoc-skip-member", _skip_metadata_request_methods)
