@@ -349,7 +349,10 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
             )
 
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        fork_devices = [device] if device.type == "cuda" else []
+        # fork_rng takes CUDA device indices; "cuda" alone means the current one.
+        fork_devices = []
+        if device.type == "cuda":
+            fork_devices = [torch.cuda.current_device() if device.index is None else device.index]
         with torch.random.fork_rng(devices=fork_devices), torch_num_threads(
             self.n_threads
         ):
