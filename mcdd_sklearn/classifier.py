@@ -117,7 +117,7 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         (batch, n_features) to latent vectors of shape (batch, d), for example
         a CNN that reshapes its input to images. A module instance is
         deep-copied at each ``fit``, so the object passed in is never trained
-        in place; a class (or any callable without arguments) is called once
+        in place. A class (or any callable without arguments) is called once
         per ``fit``. None uses :class:`~mcdd_sklearn.modules.MLPFeatureExtractor`.
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks, added to the ones the estimator sets up.
@@ -636,7 +636,7 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
     def save_params(self, path):
         """Save the fitted model to a torch file that loads without pickle.
 
-        The file holds the module's ``state_dict``, the fitted attributes
+        The file contains the module's ``state_dict``, the fitted attributes
         (``classes_``, ``n_features_in_``, ``threshold_``, ...), the training
         history and the library version, all as tensors or plain Python
         values, so that ``torch.load(path, weights_only=True)`` reads it
