@@ -8,6 +8,9 @@ never seen in training and plays the out-of-distribution (OOD) data. The
 three Display objects of :mod:`mcdd_sklearn.plotting` show how well the OOD
 score separates test rows of the known digits (in-distribution, ID) from the
 unseen digit.
+
+Run as a script, ``python examples/plot_ood_displays.py --save-dir DIR``
+also saves the three figures as PNG files in ``DIR``.
 """
 
 # %%
@@ -16,6 +19,9 @@ unseen digit.
 # The test rows of the digits 0 to 8 are the ID rows of the evaluation, and
 # all rows of the digit 9 its OOD rows. ``y_ood`` marks them with 1, the
 # convention of :mod:`mcdd_sklearn.metrics`.
+import argparse
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
@@ -32,6 +38,11 @@ from mcdd_sklearn.plotting import (
 )
 
 HELD_OUT_DIGIT = 9
+
+parser = argparse.ArgumentParser(description="Draw the OOD Displays on digits.")
+parser.add_argument("--save-dir", type=Path, default=None,
+                    help="folder to save the figures in as PNG files (default: do not save)")
+args, _ = parser.parse_known_args()
 
 X, y = load_digits(return_X_y=True)
 is_held_out = y == HELD_OUT_DIGIT
@@ -92,3 +103,19 @@ latent_display = LatentSpaceDisplay.from_estimator(
     clf, X_eval, y_ood, radius="threshold", ax=ax
 )
 plt.show()
+
+# %%
+# Save the figures
+# ----------------
+# Each Display keeps its figure as ``figure_``, so saving needs no access to
+# matplotlib's current figure.
+if args.save_dir is not None:
+    args.save_dir.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "ood_score_distribution.png": score_display.figure_,
+        "ood_roc_curve.png": roc_display.figure_,
+        "latent_space.png": latent_display.figure_,
+    }
+    for file_name, figure in figures.items():
+        figure.savefig(args.save_dir / file_name, dpi=100, bbox_inches="tight")
+        print(f"saved {args.save_dir / file_name}")
