@@ -19,9 +19,9 @@ rows in every fold) scores each reg_lambda of the grid with:
 
 Each route picks the reg_lambda with the best mean score. Then every
 reg_lambda is refitted on all the development data, with and without
-outlier exposure on the seen OOD rows, and scored on the test ID rows
-against the unseen OOD class (``test AUROC``), the target that the routes
-try to predict.
+outlier exposure on the seen OOD rows. Each refit is scored on the test ID
+rows against the unseen OOD class (``test AUROC``), which is the target
+that the routes try to predict.
 
 Run from the repository root, with ``DATA_DIR`` a folder of the ``.npz``
 copies that ``load_dataset`` reads::

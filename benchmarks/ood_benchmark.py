@@ -42,10 +42,10 @@ Methods
     Adam 1e-3, batch 200, 10 epochs, reg_lambda 1.
 ``msp``, ``energy``, ``mahalanobis``
     One softmax MLP of the same size, trained with cross-entropy for the
-    same number of epochs as ``mcdd``, scored by maximum softmax
-    probability, energy (-logsumexp of the logits) and the minimum
+    same number of epochs as ``mcdd``. Three methods score it: maximum
+    softmax probability, energy (-logsumexp of the logits) and the minimum
     Mahalanobis distance on its penultimate features (class means, pooled
-    covariance). The network is trained once per fold and shared; its
+    covariance). The network is trained once per fold and shared, and its
     training time is reported in the ``fit_seconds`` of all three.
 ``iforest``, ``lof``, ``ocsvm``
     scikit-learn's IsolationForest, LocalOutlierFactor(novelty=True) and

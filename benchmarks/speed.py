@@ -20,9 +20,10 @@ thread (``--threads 1``) the CPU time leaves out the time the process waited
 for a core, so it is the steadier figure on a machine shared with other jobs.
 
 Data: the offline Sensorless Drive subset (2,200 rows x 48 real-valued
-features, 11 classes), restricted to its first 10 classes, standardised and
-resampled with replacement to the requested number of rows with Gaussian
-noise of standard deviation 0.05 added (see ``load_sensorless_resampled``).
+features, 11 classes), restricted to its first 10 classes and standardised.
+It is resampled with replacement to the requested number of rows, with
+Gaussian noise of standard deviation 0.05 added (see
+``load_sensorless_resampled``).
 
 Run from the repository root::
 

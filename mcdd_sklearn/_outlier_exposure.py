@@ -27,8 +27,8 @@ class OutlierExposureLoss(nn.Module):
     where the bars are means over the rows of I or O, and a mean over no
     rows counts as 0. The margin m is ``margin_factor`` times the largest
     distance ``D_y(x)`` of an ID row of the batch to its own class, taken
-    without gradient, so that the OOD rows are pushed beyond the ID rows
-    whatever the scale of the latent space. A batch without ID rows takes
+    without gradient. Because m follows the ID rows, the OOD rows are pushed
+    beyond them whatever the scale of the latent space. A batch without ID rows takes
     the margin of the previous batch.
 
     The hinge compares logarithms. A hinge on the distances themselves

@@ -221,11 +221,11 @@ def _check_architecture(estimator, content):
         if list(np.atleast_1d(current[name])) != list(np.atleast_1d(saved))
     }
     if mismatched:
-        wanted = ", ".join(f"{name}={value!r}" for name, value in mismatched.items())
+        expected_params = ", ".join(f"{name}={value!r}" for name, value in mismatched.items())
         raise ValueError(
-            f"The file was saved from a network with {wanted}, which this "
+            f"The file was saved from a network with {expected_params}, which this "
             "estimator does not match. Construct it with these parameters, "
-            f"e.g. MCDDClassifier({wanted}), before calling load_params."
+            f"e.g. MCDDClassifier({expected_params}), before calling load_params."
         )
 
 

@@ -130,7 +130,7 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         previous setting is restored when the call returns. None keeps the
         process's setting, ``torch.get_num_threads()``. joblib's default
         process-based backend already caps it at ``cpu_count // n_jobs`` in
-        its workers, so ``GridSearchCV(n_jobs=...)`` needs no change; set 1
+        its workers, so ``GridSearchCV(n_jobs=...)`` needs no change. Set 1
         under a thread-based backend or on a machine shared with other jobs.
         ``torch.set_num_threads`` acts on the whole process, so concurrent
         calls from several threads with different values override each other.

@@ -221,5 +221,5 @@ def test_auto_epochs_count_training_rows_only(wine):
     X, y = wine
     clf = MCDDClassifier(batch_size=4, id_acceptance=0.95, random_state=0).fit(X, y)
     # 10% of 178 rows (stratified, 18 rows) are held out, so 160 rows make 40
-    # batches and 3,000 updates take 75 epochs; all 178 rows would give 67.
+    # batches and 3,000 updates take 75 epochs. All 178 rows would give 67.
     assert clf.n_epochs_ == 75

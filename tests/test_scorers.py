@@ -88,7 +88,7 @@ def test_scorer_reads_ood_label_from_pipeline(wine_with_ood):
 
 
 def test_scorer_needs_ood_label(fitted_wine, wine):
-    """Without ood_label anywhere the scorer raises and says where to set it."""
+    """Without ood_label anywhere the scorer raises and names where to set it."""
     X, y = wine
     with pytest.raises(ValueError, match="ood_label is None both on the scorer"):
         ood_auroc_scorer(fitted_wine, X, y)
