@@ -148,3 +148,25 @@ def test_scaled_features_do_not_warn(wine):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         MCDDClassifier(max_epochs=1, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_unscaled_check_on_more_rows_than_it_samples(scaled):
+    """Beyond UNSCALED_CHECK_ROWS rows the check samples rows and still decides right."""
+    import warnings
+
+    from sklearn.preprocessing import StandardScaler
+
+    from mcdd_sklearn._validation import UNSCALED_CHECK_ROWS, warn_if_unscaled
+
+    X, _ = load_wine(return_X_y=True)
+    X = np.tile(X, (3 * UNSCALED_CHECK_ROWS // len(X), 1))
+    assert len(X) > 2 * UNSCALED_CHECK_ROWS
+    if scaled:
+        X = StandardScaler().fit_transform(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            warn_if_unscaled(X)
+    else:
+        with pytest.warns(UserWarning, match=r"look unscaled.*7\d\d"):
+            warn_if_unscaled(X)
