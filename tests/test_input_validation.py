@@ -151,7 +151,7 @@ def test_scaled_features_do_not_warn(wine):
 
 
 @pytest.mark.parametrize("scaled", [False, True])
-def test_unscaled_check_on_more_rows_than_it_samples(scaled):
+def test_unscaled_check_on_large_table(scaled):
     """Beyond UNSCALED_CHECK_ROWS rows the check samples rows and still decides right."""
     import warnings
 
