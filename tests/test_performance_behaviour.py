@@ -289,6 +289,70 @@ def test_silent_fit_skips_print_log(capsys):
     assert "train_loss" in capsys.readouterr().out
 
 
+# ---------------------------------------------------------------- optimizer
+
+TORCH_HAS_CPU_FUSED_ADAM = tuple(int(part) for part in torch.__version__.split(".")[:2]) >= (2, 4)
+
+
+@pytest.mark.skipif(not TORCH_HAS_CPU_FUSED_ADAM, reason="needs torch 2.4 or newer")
+@pytest.mark.parametrize("optimizer", [torch.optim.Adam, torch.optim.AdamW])
+def test_adam_is_fused_by_default(optimizer):
+    X, y = _blobs(60)
+    clf = MCDDClassifier(optimizer=optimizer, max_epochs=1, random_state=0).fit(X, y)
+    assert clf.net_.optimizer_.defaults["fused"] is True
+
+
+@pytest.mark.parametrize("setting", [{"fused": False}, {"foreach": True}])
+def test_optimizer_params_choose_adam_implementation(setting):
+    X, y = _blobs(60)
+    clf = MCDDClassifier(optimizer_params=setting, max_epochs=1, random_state=0)
+    defaults = clf.fit(X, y).net_.optimizer_.defaults
+    assert not defaults["fused"]
+    assert defaults["foreach"] == setting.get("foreach")
+
+
+def test_other_optimizers_get_no_fused_argument():
+    X, y = _blobs(60)
+    clf = MCDDClassifier(optimizer=torch.optim.SGD, max_epochs=1, random_state=0).fit(X, y)
+    assert isinstance(clf.net_.optimizer_, torch.optim.SGD)
+    assert not clf.net_.optimizer_.defaults.get("fused")
+
+
+def test_optimizer_params_reach_the_optimizer():
+    X, y = _blobs(60)
+    clf = MCDDClassifier(
+        optimizer_params={"weight_decay": 0.01, "betas": (0.8, 0.9)},
+        learning_rate=0.005,
+        max_epochs=1,
+        random_state=0,
+    ).fit(X, y)
+    defaults = clf.net_.optimizer_.defaults
+    assert defaults["weight_decay"] == 0.01
+    assert defaults["betas"] == (0.8, 0.9)
+    assert defaults["lr"] == 0.005
+
+
+def test_optimizer_params_reject_lr():
+    X, y = _blobs(60)
+    with pytest.raises(ValueError, match="lr=0.1.*learning_rate"):
+        MCDDClassifier(optimizer_params={"lr": 0.1}).fit(X, y)
+
+
+@pytest.mark.skipif(not TORCH_HAS_CPU_FUSED_ADAM, reason="needs torch 2.4 or newer")
+def test_fused_and_foreach_adam_agree():
+    """The fused and for-each Adam kernels differ only by rounding."""
+    X, y = _blobs(400)
+    X_test, _ = _blobs(200, seed=4)
+    fused = MCDDClassifier(max_epochs=10, random_state=0).fit(X, y)
+    foreach = MCDDClassifier(
+        optimizer_params={"foreach": True}, max_epochs=10, random_state=0
+    ).fit(X, y)
+    assert_array_equal(fused.predict(X_test), foreach.predict(X_test))
+    assert_allclose(
+        fused.decision_function(X_test), foreach.decision_function(X_test), rtol=1e-5
+    )
+
+
 # --------------------------------------------------------------------- GPU
 
 
