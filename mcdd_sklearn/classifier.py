@@ -124,7 +124,7 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         ``torch.optim.AdamW`` run torch's fused implementation
         (``fused=True``) on devices that have it, CUDA and, from torch 2.4,
         the CPU, unless ``optimizer_params`` sets ``fused`` or ``foreach``.
-        It computes the same update with fewer operations per step; its
+        It computes the same update with fewer operations per step. Its
         results differ from the for-each implementation only by rounding.
     optimizer_params : dict or None, default=None
         Further keyword arguments of the optimizer, for example
@@ -456,8 +456,8 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         params = dict(self.optimizer_params or {})
         if "lr" in params:
             raise ValueError(
-                f"optimizer_params sets lr={params['lr']!r}; set the learning "
-                "rate with the learning_rate parameter instead."
+                f"optimizer_params must not contain lr, got lr={params['lr']!r}. "
+                "Set the learning rate with the learning_rate parameter instead."
             )
         chooses_implementation = "fused" in params or "foreach" in params
         if (
