@@ -1,6 +1,7 @@
 """The scikit-learn estimator for Deep Multi-Class Data Description."""
 
 import copy
+import inspect
 import numbers
 import warnings
 
@@ -51,6 +52,21 @@ def _has_fused_adam(device):
         return True
     major_minor = tuple(int(part) for part in torch.__version__.split(".")[:2])
     return device.type == "cpu" and major_minor >= (2, 4)
+
+
+def _keyword_parameters(optimizer):
+    """Return the names an optimizer class accepts as keywords, or None for ``**kwargs``."""
+    try:
+        signature = inspect.signature(optimizer)
+    except (TypeError, ValueError):
+        return None
+    names = set()
+    for parameter in signature.parameters.values():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            return None
+        if parameter.kind is not inspect.Parameter.POSITIONAL_ONLY:
+            names.add(parameter.name)
+    return names
 
 
 def _auto_max_epochs(n_samples, batch_size):
@@ -458,6 +474,14 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
             raise ValueError(
                 f"optimizer_params must not contain lr, got lr={params['lr']!r}. "
                 "Set the learning rate with the learning_rate parameter instead."
+            )
+        accepted = _keyword_parameters(self.optimizer)
+        unknown = sorted(set(params) - accepted) if accepted is not None else []
+        if unknown:
+            raise ValueError(
+                f"optimizer_params contains {unknown}, which "
+                f"{self.optimizer.__name__} does not accept. Its keyword "
+                f"parameters are {sorted(accepted - {'params', 'lr'})}."
             )
         chooses_implementation = "fused" in params or "foreach" in params
         if (

@@ -338,6 +338,20 @@ def test_optimizer_params_reject_lr():
         MCDDClassifier(optimizer_params={"lr": 0.1}).fit(X, y)
 
 
+def test_optimizer_params_reject_unknown_keyword():
+    X, y = _blobs(60)
+    with pytest.raises(ValueError, match=r"\['momentum'\], which Adam does not accept.*'betas'"):
+        MCDDClassifier(optimizer_params={"momentum": 0.9}).fit(X, y)
+
+
+def test_optimizer_params_for_sgd():
+    X, y = _blobs(60)
+    clf = MCDDClassifier(
+        optimizer=torch.optim.SGD, optimizer_params={"momentum": 0.9}, max_epochs=1
+    ).fit(X, y)
+    assert clf.net_.optimizer_.defaults["momentum"] == 0.9
+
+
 @pytest.mark.skipif(not TORCH_HAS_CPU_FUSED_ADAM, reason="needs torch 2.4 or newer")
 def test_fused_and_foreach_adam_agree():
     """The fused and for-each Adam kernels differ only by rounding."""
