@@ -50,6 +50,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mcdd_sklearn import MCDDClassifier  # noqa: E402
+from mcdd_sklearn._net import has_fused_adam  # noqa: E402
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 SENSORLESS_FILE = "sensorless_drive_subset.npz"
@@ -240,11 +241,6 @@ class LibraryFit:
         return clf.history_[-1, "train_loss"]
 
 
-def _has_cpu_fused_adam():
-    """Return whether this torch has the fused Adam kernel on the CPU (torch 2.4 or newer)."""
-    return tuple(int(part) for part in torch.__version__.split(".")[:2]) >= (2, 4)
-
-
 def time_interleaved(runners, n_rounds):
     """Run one epoch of each runner per round.
 
@@ -302,16 +298,17 @@ def print_library_overhead(runners, wall, n_rows):
         )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_data_arguments(parser):
+    """Add the ``--n-rows``, ``--threads`` and ``--data-dir`` options of the speed scripts."""
     parser.add_argument("--n-rows", type=int, default=46_000, help="training rows")
-    parser.add_argument("--rounds", type=int, default=7, help="timed epochs per loop")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch intra-op threads (default: torch's choice)")
     parser.add_argument("--data-dir", default=None,
                         help=f"folder with {SENSORLESS_FILE}")
-    args = parser.parse_args(argv)
 
+
+def prepare_data(args):
+    """Set torch's threads and seed from ``args``, print the set-up, return X, y, n_classes."""
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -322,12 +319,21 @@ def main(argv=None):
         f"batch {BATCH_SIZE}; torch {torch.__version__}, "
         f"{torch.get_num_threads()} intra-op threads"
     )
+    return X, y, n_classes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_data_arguments(parser)
+    parser.add_argument("--rounds", type=int, default=7, help="timed epochs per loop")
+    args = parser.parse_args(argv)
+    X, y, n_classes = prepare_data(args)
 
     runners = {
         "reference": ReferenceLoop(X, y, n_classes),
         "hand-written": HandwrittenLoop(X, y, n_classes),
     }
-    if _has_cpu_fused_adam():
+    if has_fused_adam("cpu"):
         runners["hand-written, fused Adam"] = HandwrittenLoop(X, y, n_classes, fused=True)
     runners["library"] = LibraryFit(X, y, n_classes)
     time_interleaved(runners, 1)  # warm-up: allocator, thread pool, imports

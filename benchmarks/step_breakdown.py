@@ -32,8 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speed import (  # noqa: E402
     BATCH_SIZE,
     HandwrittenLoop,
-    _has_cpu_fused_adam,
-    load_sensorless_resampled,
+    add_data_arguments,
+    has_fused_adam,
+    prepare_data,
 )
 
 PHASES = ("take batch", "forward", "loss", "backward", "optimizer step")
@@ -100,28 +101,15 @@ def time_row_selection(X, y, n_rounds=3):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-rows", type=int, default=46_000, help="training rows")
+    add_data_arguments(parser)
     parser.add_argument("--epochs", type=int, default=2, help="timed epochs per Adam version")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch intra-op threads (default: torch's choice)")
-    parser.add_argument("--data-dir", default=None,
-                        help="folder with sensorless_drive_subset.npz")
     args = parser.parse_args(argv)
-
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
-    X, y = load_sensorless_resampled(args.n_rows, data_dir=args.data_dir)
-    n_classes = int(y.max()) + 1
-    print(
-        f"data: {X.shape[0]} rows x {X.shape[1]} features, batch {BATCH_SIZE}; "
-        f"torch {torch.__version__}, {torch.get_num_threads()} intra-op threads"
-    )
+    X, y, n_classes = prepare_data(args)
 
     print("\nmilliseconds per batch of the hand-written loop:")
     print(f"  {'Adam':<9}" + "".join(f"{phase:>16}" for phase in PHASES) + f"{'total':>10}")
     versions = [("for-each", None)]
-    if _has_cpu_fused_adam():
+    if has_fused_adam("cpu"):
         versions.append(("fused", True))
     for name, fused in versions:
         loop = HandwrittenLoop(X, y, n_classes, fused=fused)

@@ -85,7 +85,8 @@ def _rows_of(array, rows):
     """Return ``array[rows]`` for a slice or an index array of rows.
 
     A tensor indexed by an index array goes through ``index_select``, which
-    takes about half the time of ``tensor[rows]`` on a batch of 200 rows.
+    takes less than half the time of ``tensor[rows]`` on a batch of 200 rows
+    (``benchmarks/step_breakdown.py``).
     """
     if isinstance(array, torch.Tensor) and not isinstance(rows, slice):
         return array.index_select(0, torch.as_tensor(rows))
@@ -148,6 +149,19 @@ def forward_in_batches(module, X, *, batch_size, device, dtype, reduce):
             for output, array in zip(outputs, arrays):
                 output[start:stop] = array
     return tuple(outputs) if isinstance(reduced, tuple) else outputs[0]
+
+
+def has_fused_adam(device):
+    """Return whether torch has a fused Adam kernel for the type of ``device``.
+
+    CUDA has one in every torch release this package supports; the CPU has
+    one from torch 2.4 on.
+    """
+    device = torch.device(device)
+    if device.type == "cuda":
+        return True
+    major_minor = tuple(int(part) for part in torch.__version__.split(".")[:2])
+    return device.type == "cpu" and major_minor >= (2, 4)
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from ._net import (
     ArrayBatchIterator,
     StopOnNonFiniteLoss,
     forward_in_batches,
+    has_fused_adam,
     torch_num_threads,
 )
 from ._persistence import add_version, load_fitted, pop_checked_version, save_fitted
@@ -44,14 +45,6 @@ __all__ = ["MCDDClassifier"]
 AUTO_TARGET_UPDATES = 3000
 AUTO_MIN_EPOCHS = 10
 AUTO_MAX_EPOCHS = 100
-
-
-def _has_fused_adam(device):
-    """Return whether torch has a fused Adam kernel for the device's type."""
-    if device.type == "cuda":
-        return True
-    major_minor = tuple(int(part) for part in torch.__version__.split(".")[:2])
-    return device.type == "cpu" and major_minor >= (2, 4)
 
 
 def _keyword_parameters(optimizer):
@@ -487,7 +480,7 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         if (
             self.optimizer in (torch.optim.Adam, torch.optim.AdamW)
             and not chooses_implementation
-            and _has_fused_adam(torch.device(self.device))
+            and has_fused_adam(self.device)
         ):
             params["fused"] = True
         return {f"optimizer__{name}": value for name, value in params.items()}

@@ -14,7 +14,12 @@ from skorch.dataset import Dataset
 from torch.utils.data import DataLoader, TensorDataset
 
 from mcdd_sklearn import MCDDClassifier
-from mcdd_sklearn._net import ArrayBatchIterator, forward_in_batches, torch_num_threads
+from mcdd_sklearn._net import (
+    ArrayBatchIterator,
+    forward_in_batches,
+    has_fused_adam,
+    torch_num_threads,
+)
 
 N_FEATURES = 48
 
@@ -291,7 +296,15 @@ def test_silent_fit_skips_print_log(capsys):
 
 # ---------------------------------------------------------------- optimizer
 
-TORCH_HAS_CPU_FUSED_ADAM = tuple(int(part) for part in torch.__version__.split(".")[:2]) >= (2, 4)
+TORCH_HAS_CPU_FUSED_ADAM = has_fused_adam("cpu")
+
+
+def test_has_fused_adam_by_device_type():
+    major_minor = tuple(int(part) for part in torch.__version__.split(".")[:2])
+    assert has_fused_adam("cpu") == (major_minor >= (2, 4))
+    assert has_fused_adam("cuda:1")
+    assert has_fused_adam(torch.device("cuda"))
+    assert not has_fused_adam("meta")
 
 
 @pytest.mark.skipif(not TORCH_HAS_CPU_FUSED_ADAM, reason="needs torch 2.4 or newer")

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
+
+from mcdd_sklearn._net import has_fused_adam
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-HAS_CPU_FUSED_ADAM = tuple(int(part) for part in torch.__version__.split(".")[:2]) >= (2, 4)
+HAS_CPU_FUSED_ADAM = has_fused_adam("cpu")
 
 
 def _run(script, shared_data_dir, *args):
