@@ -71,6 +71,7 @@ Run from the repository root, for example::
 """
 
 import argparse
+import os
 import json
 import sys
 import time
@@ -495,7 +496,8 @@ def build_parser():
     parser.add_argument("--methods", nargs="+", default=list(ALL_METHODS),
                         choices=ALL_METHODS, metavar="METHOD",
                         help=f"methods to run, from {', '.join(ALL_METHODS)} (default: all)")
-    parser.add_argument("--data-home", default="../shared/data",
+    parser.add_argument("--data-home",
+                        default=os.environ.get("MCDD_SKLEARN_DATA", "../shared/data"),
                         help="folder with the local data copies; nothing is downloaded "
                              "(default: %(default)s)")
     parser.add_argument("--held-out", type=int, default=None,

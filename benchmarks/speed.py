@@ -37,6 +37,7 @@ Run from the repository root::
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -52,7 +53,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mcdd_sklearn import MCDDClassifier  # noqa: E402
 from mcdd_sklearn._net import has_fused_adam  # noqa: E402
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+# The offline UCI copies, found as the tests find them: $MCDD_SKLEARN_DATA,
+# else a shared/data folder beside the repository folder.
+DEFAULT_DATA_DIR = Path(
+    os.environ.get("MCDD_SKLEARN_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 SENSORLESS_FILE = "sensorless_drive_subset.npz"
 
 # Standard deviation of the Gaussian noise added to each resampled row, in
@@ -86,7 +92,8 @@ def load_sensorless_resampled(n_rows, *, n_classes=10, data_dir=None, seed=0):
         Number of classes to keep, between 2 and 11.
     data_dir : str or Path or None, default=None
         Folder that contains ``sensorless_drive_subset.npz``. None uses
-        ``shared/data`` next to the repository folder.
+        ``DEFAULT_DATA_DIR``: ``$MCDD_SKLEARN_DATA``, else ``shared/data``
+        beside the repository folder.
     seed : int, default=0
         Seed of the resampling and the noise.
 
@@ -304,7 +311,7 @@ def add_data_arguments(parser):
     parser.add_argument("--threads", type=int, default=None,
                         help="torch intra-op threads (default: torch's choice)")
     parser.add_argument("--data-dir", default=None,
-                        help=f"folder with {SENSORLESS_FILE}")
+                        help=f"folder with {SENSORLESS_FILE} (default: {DEFAULT_DATA_DIR})")
 
 
 def prepare_data(args):

@@ -23,6 +23,7 @@ Run from the repository root, for example::
 """
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def evaluate(X, y, held_out, budget, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-home", default="../shared/data",
+    parser.add_argument("--data-home",
+                        default=os.environ.get("MCDD_SKLEARN_DATA", "../shared/data"),
                         help="folder with the offline .npz copies (default: %(default)s)")
     parser.add_argument("--datasets", nargs="+", default=list(DEFAULT_DATASETS),
                         help="data set names (default: all shared tables and digits)")

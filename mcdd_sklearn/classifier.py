@@ -468,13 +468,25 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
                 f"optimizer_params must not contain lr, got lr={params['lr']!r}. "
                 "Set the learning rate with the learning_rate parameter instead."
             )
+        if "params" in params:
+            raise ValueError(
+                "optimizer_params must not contain params: the estimator passes "
+                "the network's parameters to the optimizer itself. Remove the key."
+            )
+        if params.get("fused") and params.get("foreach"):
+            raise ValueError(
+                "optimizer_params sets both fused=True and foreach=True, but torch "
+                "runs one implementation at a time. Set only one of them."
+            )
         accepted = _keyword_parameters(self.optimizer)
         unknown = sorted(set(params) - accepted) if accepted is not None else []
         if unknown:
             raise ValueError(
                 f"optimizer_params contains {unknown}, which "
                 f"{self.optimizer.__name__} does not accept. Its keyword "
-                f"parameters are {sorted(accepted - {'params', 'lr'})}."
+                f"parameters are {sorted(accepted - {'params', 'lr'})}. For "
+                "another optimizer's settings, pass that class as optimizer, "
+                "e.g. optimizer=torch.optim.SGD for momentum."
             )
         chooses_implementation = "fused" in params or "foreach" in params
         if (

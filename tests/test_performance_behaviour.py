@@ -351,6 +351,18 @@ def test_optimizer_params_reject_lr():
         MCDDClassifier(optimizer_params={"lr": 0.1}).fit(X, y)
 
 
+def test_optimizer_params_reject_params_key():
+    X, y = _blobs(60)
+    with pytest.raises(ValueError, match="must not contain params.*Remove the key"):
+        MCDDClassifier(optimizer_params={"params": []}).fit(X, y)
+
+
+def test_optimizer_params_reject_fused_with_foreach():
+    X, y = _blobs(60)
+    with pytest.raises(ValueError, match="both fused=True and foreach=True.*only one"):
+        MCDDClassifier(optimizer_params={"fused": True, "foreach": True}).fit(X, y)
+
+
 def test_optimizer_params_reject_unknown_keyword():
     X, y = _blobs(60)
     with pytest.raises(ValueError, match=r"\['momentum'\], which Adam does not accept.*'betas'"):
