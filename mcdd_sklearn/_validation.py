@@ -46,8 +46,8 @@ def check_float32_range(X):
 UNSCALED_FEATURE_LIMIT = 20.0
 
 # warn_if_unscaled estimates the column statistics from at most this many
-# evenly spaced rows: enough for a limit this coarse, and it keeps the check
-# at about 1 ms and its temporary arrays small on tables of millions of rows.
+# evenly spaced rows. That is enough for a limit this coarse, and it keeps the
+# check short and its temporary arrays small on tables of millions of rows.
 UNSCALED_CHECK_ROWS = 10_000
 
 
