@@ -154,8 +154,8 @@ def forward_in_batches(module, X, *, batch_size, device, dtype, reduce):
 def has_fused_adam(device):
     """Return whether torch has a fused Adam kernel for the type of ``device``.
 
-    CUDA has one in every torch release this package supports; the CPU has
-    one from torch 2.4 on.
+    CUDA has one in every torch release this package supports, and the CPU
+    has one from torch 2.4 on.
     """
     device = torch.device(device)
     if device.type == "cuda":

@@ -204,9 +204,9 @@ class MCDDClassifier(OODDecisionMixin, LatentTransformMixin, ClassifierMixin, Ba
         The trained skorch net; ``net_.module_`` is the
         :class:`~mcdd_sklearn.modules.MCDDModule`.
     history_ : skorch.History
-        Per-epoch training history (``train_loss``, ``valid_loss`` with
-        early stopping, ``dur``; ``train_pull`` and ``train_push`` when
-        ``verbose`` is 1 or more).
+        Per-epoch training history: ``train_loss``, ``dur``, ``valid_loss``
+        with early stopping, and ``train_pull`` and ``train_push`` when
+        ``verbose`` is 1 or more.
     n_epochs_ : int
         Number of epochs actually run.
     threshold_ : float or None
